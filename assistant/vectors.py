@@ -1,0 +1,104 @@
+"""Chroma access: an embedded PersistentClient under the store, or a Chroma server when configured."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.settings import Settings
+
+BATCH = 1000  # rows per Chroma write, well under its max batch size
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    distance: float
+    metadata: dict[str, Any]
+
+
+def open_client(settings: Settings) -> Any:
+    """The Chroma client the settings ask for. Telemetry is off; nothing is downloaded."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    path = settings.store / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class VectorIndex:
+    """One Chroma collection of embedded texts, always opened with our offline embedding function."""
+
+    def __init__(self, client: Any, name: str, embedder: Any) -> None:
+        self._embedder = embedder
+        self._collection = client.get_or_create_collection(
+            name=name, embedding_function=embedder, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return [list(map(float, v)) for v in self._embedder(list(texts))] if texts else []
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+        embeddings: Sequence[Sequence[float]] | None = None,
+    ) -> None:
+        vectors = list(embeddings) if embeddings is not None else self.embed(texts)
+        for i in range(0, len(ids), BATCH):
+            self._collection.upsert(
+                ids=list(ids[i : i + BATCH]),
+                documents=list(texts[i : i + BATCH]),
+                metadatas=list(metadatas[i : i + BATCH]),
+                embeddings=vectors[i : i + BATCH],
+            )
+
+    def delete_source(self, source_id: str, keep_version: str | None = None) -> None:
+        """Delete a source's vectors, or only those of versions other than `keep_version`."""
+        where: dict[str, Any] = {"source_id": source_id}
+        if keep_version is not None:
+            where = {"$and": [where, {"version": {"$ne": keep_version}}]}
+        self._collection.delete(where=where)
+
+    def query(
+        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        count = self._collection.count()
+        if count == 0:
+            return []
+        res = self._collection.query(
+            query_embeddings=[list(embedding)],
+            n_results=min(k, count),
+            where=where or None,
+            include=["distances", "metadatas"],
+        )
+        return [
+            Hit(id=i, distance=float(d), metadata=dict(m or {}))
+            for i, d, m in zip(res["ids"][0], res["distances"][0], res["metadatas"][0], strict=True)
+        ]
+
+    def query_many(
+        self, embeddings: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None
+    ) -> list[list[Hit]]:
+        count = self._collection.count()
+        if count == 0 or not embeddings:
+            return [[] for _ in embeddings]
+        res = self._collection.query(
+            query_embeddings=[list(e) for e in embeddings],
+            n_results=min(k, count),
+            where=where or None,
+            include=["distances", "metadatas"],
+        )
+        return [
+            [Hit(id=i, distance=float(d), metadata=dict(m or {})) for i, d, m in zip(ids, ds, ms, strict=True)]
+            for ids, ds, ms in zip(res["ids"], res["distances"], res["metadatas"], strict=True)
+        ]
+
+    def count(self) -> int:
+        return int(self._collection.count())

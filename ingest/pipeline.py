@@ -1,0 +1,128 @@
+"""Ingest: load, split, analyse claims and index sources, in batches that commit all-or-nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from assistant.catalog import Catalog
+from assistant.library import Library
+from assistant.types import Chunk, IngestItem, IngestReport, IngestStatus, Sentence, Source
+from ingest.loaders import LoadError, expand_inputs, load
+from ingest.split import make_splitter, split_source
+
+log = logging.getLogger(__name__)
+
+BATCH_SOURCES = 32  # sources embedded and committed together
+Progress = Callable[[Iterable[str]], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A loaded, split and segmented source waiting to be committed."""
+
+    location: str
+    status: IngestStatus
+    source: Source
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+
+    @property
+    def version(self) -> str:
+        return self.chunks[0].chunk_id.split(":")[1]
+
+
+class ClaimAnalyser(Protocol):
+    """Claim analysis as the pipeline sees it (assistant.claims implements it)."""
+
+    def segment(self, source: Source) -> list[Sentence]: ...
+
+    def prepare(self, library: Library, batch: Sequence[Prepared]) -> Any:
+        """Work outside the commit: embed and index sentences, find cross-source neighbours."""
+
+    def apply(self, db: Any, library: Library, plan: Any) -> None:
+        """Inside the commit: write the reasons of the batch and of the sentences it affects."""
+
+
+def _chunk_rows(p: Prepared) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    meta = [
+        {"source_id": p.source.source_id, "version": p.version, "idx": c.index, "start": c.start,
+         "end": c.end, "source_type": p.source.source_type, "date": p.source.date or ""}
+        for c in p.chunks
+    ]
+    return [c.chunk_id for c in p.chunks], [c.text for c in p.chunks], meta
+
+
+def _commit(library: Library, analyser: ClaimAnalyser, batch: list[Prepared], report: IngestReport) -> None:
+    """Index a batch. Either every source of it becomes visible, or none does and each gets a reason."""
+    if not batch:
+        return
+    try:
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for p in batch:
+            i, t, m = _chunk_rows(p)
+            ids += i
+            texts += t
+            metas += m
+        library.chunks.upsert(ids, texts, metas)
+        plan = analyser.prepare(library, batch)
+        with library.catalog.transaction() as db:
+            for p in batch:
+                Catalog.put_source(db, p.location, p.source, p.chunks, p.sentences)
+            analyser.apply(db, library, plan)
+    except Exception as exc:
+        log.exception("batch commit failed")
+        for p in batch:
+            report.items.append(IngestItem(p.location, "failed", p.source.source_id, p.source.title,
+                                           reason=f"could not index: {exc}"))
+        batch.clear()
+        return
+    for p in batch:  # old versions are invisible already; reclaim their space
+        library.chunks.delete_source(p.source.source_id, keep_version=p.version)
+        library.sentences.delete_source(p.source.source_id, keep_version=p.version)
+        report.items.append(IngestItem(p.location, p.status, p.source.source_id, p.source.title, len(p.chunks)))
+    batch.clear()
+
+
+def ingest(
+    inputs: Iterable[str],
+    library: Library,
+    analyser: ClaimAnalyser,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files, folders and URLs. Bad inputs get a one-line reason; the rest still goes in."""
+    settings = library.settings
+    splitter = make_splitter(settings.chunk_tokens, settings.chunk_overlap)
+    locations = expand_inputs(inputs)
+    report = IngestReport()
+    batch: list[Prepared] = []
+    seen: set[str] = set()
+    for location in progress(locations) if progress else locations:
+        try:
+            source = load(location, settings)
+        except LoadError as exc:
+            report.items.append(IngestItem(location, "failed", reason=str(exc)))
+            continue
+        except Exception as exc:  # a loader bug must not lose the rest of the run
+            log.exception("unexpected error loading %s", location)
+            report.items.append(IngestItem(location, "failed", reason=f"unexpected error: {exc}"))
+            continue
+        known = library.catalog.content_hash(source.source_id)
+        if source.source_id in seen or known == source.content_hash:
+            report.items.append(IngestItem(location, "unchanged", source.source_id, source.title))
+            continue
+        seen.add(source.source_id)
+        chunks = split_source(source, splitter)
+        if not chunks:
+            report.items.append(IngestItem(location, "failed", source.source_id, source.title, reason="no text"))
+            continue
+        status: IngestStatus = "added" if known is None else "updated"
+        batch.append(Prepared(location, status, source, chunks, analyser.segment(source)))
+        if len(batch) >= BATCH_SOURCES:
+            _commit(library, analyser, batch, report)
+    _commit(library, analyser, batch, report)
+    return report
