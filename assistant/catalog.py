@@ -106,7 +106,7 @@ class Catalog:
     @staticmethod
     def delete_source(db: sqlite3.Connection, source_id: str) -> None:
         for table in ("chunks", "sentences", "reasons", "sources"):
-            db.execute(f"DELETE FROM {table} WHERE source_id = ?", (source_id,))  # noqa: S608
+            db.execute(f"DELETE FROM {table} WHERE source_id = ?", (source_id,))
 
     @staticmethod
     def put_source(
@@ -139,7 +139,7 @@ class Catalog:
         if kinds:
             marks = ",".join("?" * len(kinds))
             db.execute(
-                f"DELETE FROM reasons WHERE source_id = ? AND idx = ? AND kind IN ({marks})",  # noqa: S608
+                f"DELETE FROM reasons WHERE source_id = ? AND idx = ? AND kind IN ({marks})",
                 (source_id, idx, *kinds),
             )
         for r in reasons:
@@ -167,6 +167,42 @@ class Catalog:
             source_type=r["source_type"] or "", content_hash=r["content_hash"],
             page_starts=tuple(json.loads(r["page_starts"])),
         )
+
+    def source_headers(self, source_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Metadata of the given committed sources (every column but `text`), without loading their text."""
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(source_ids), 500):
+            part = list(source_ids[i : i + 500])
+            sql = (
+                "SELECT source_id, title, path, url, publisher, author, date, source_type FROM sources "
+                f"WHERE source_id IN ({','.join('?' * len(part))})"
+            )
+            out.update({r["source_id"]: dict(r) for r in self._rows(sql, part)})
+        return out
+
+    def source_ids_where(
+        self,
+        source_ids: Sequence[str] | None = None,
+        source_types: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[str]:
+        """Ids of committed sources matching every given constraint (dates compare as ISO strings)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, values in (("source_id", source_ids), ("source_type", source_types)):
+            if values is not None:
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params += list(values)
+        if date_from:
+            clauses.append("date IS NOT NULL AND date != '' AND date >= ?")
+            params.append(date_from)
+        if date_to:  # "2024-05-01" <= "2024-05-31"; a bare "2024-05" bound covers the whole month
+            clauses.append("date IS NOT NULL AND date != '' AND substr(date, 1, length(?)) <= ?")
+            params += [date_to, date_to]
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self._rows(f"SELECT source_id FROM sources{where} ORDER BY source_id", params)
+        return [r["source_id"] for r in rows]
 
     def find_source_id(self, key: str) -> str | None:
         """Resolve a source id, a path, a location as given at ingest, or a URL to a source id."""
@@ -199,7 +235,8 @@ class Catalog:
         for i in range(0, len(chunk_ids), 500):
             part = list(chunk_ids[i : i + 500])
             marks = ",".join("?" * len(part))
-            for r in self._rows(f'SELECT chunk_id, source_id, idx, start, "end", text FROM chunks WHERE chunk_id IN ({marks})', part):  # noqa: S608, E501
+            sql = f'SELECT chunk_id, source_id, idx, start, "end", text FROM chunks WHERE chunk_id IN ({marks})'
+            for r in self._rows(sql, part):
                 out[r["chunk_id"]] = Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"])
         return out
 
@@ -226,9 +263,9 @@ class Catalog:
 
     def reasons(self, source_id: str | None = None) -> dict[tuple[str, int], list[Reason]]:
         """Reasons per (source_id, sentence index), for one source or the whole library."""
-        sql, params = "SELECT * FROM reasons", ()
+        sql, params = "SELECT * FROM reasons", [] if source_id is None else [source_id]
         if source_id is not None:
-            sql, params = sql + " WHERE source_id = ?", (source_id,)
+            sql += " WHERE source_id = ?"
         out: dict[tuple[str, int], list[Reason]] = {}
         for r in self._rows(sql + " ORDER BY source_id, idx, kind", params):
             ev = tuple(Evidence(**e) for e in json.loads(r["evidence"]))

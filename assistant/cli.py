@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 from assistant.settings import SAMPLES_DIR, Settings
 from assistant.types import Answer, Flag
+from ingest.pipeline import Progress
 
 EPILOG = """environment: CANDOR_STORE (default store), CANDOR_MODEL + OPENAI_BASE_URL + OPENAI_API_KEY
 (answer with an OpenAI-compatible model; without CANDOR_MODEL answers are extractive and offline),
@@ -69,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", metavar="PREVIOUS", help="a previous report folder to compare against")
     p.add_argument("--data", metavar="PATH", help="data folder for suites that take one (SciFact)")
 
-    p = sub.add_parser("demo", parents=[common], help="ingest the bundled sample library into a fresh store and start the UI")
+    p = sub.add_parser("demo", parents=[common],
+                       help="ingest the bundled sample library into a fresh store and start the UI")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     return parser
@@ -87,13 +90,14 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-def _progress(quiet: bool) -> Any:
-    def bar(items: Iterable[str]) -> Iterable[str]:
+def _progress(quiet: bool) -> Progress:
+    def progress(items: Iterable[str]) -> Iterable[str]:
         from tqdm import tqdm
 
-        return tqdm(list(items), desc="ingest", unit="source", file=sys.stderr, disable=quiet)
+        bar: Iterable[str] = tqdm(list(items), desc="ingest", unit="source", file=sys.stderr, disable=quiet)
+        return bar
 
-    return bar
+    return progress
 
 
 def _format_flag(f: Flag) -> str:
@@ -120,6 +124,7 @@ def _format_answer(a: Answer) -> str:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed PDFs are reported in the summary instead
     from assistant.library import LibraryError
 
     try:

@@ -38,6 +38,8 @@ class Settings:
     registry_paths: tuple[Path, ...] = field(default_factory=lambda: (DEFAULT_REGISTRY,))
     # retrieval
     top_k: int = 6
+    # web UI login "user:pass" (CANDOR_AUTH); None = no login
+    auth: str | None = None
 
     @property
     def llm_configured(self) -> bool:
@@ -67,7 +69,10 @@ class Settings:
             chroma_host=env.get("CHROMA_HOST") or None,
             chroma_port=int(env.get("CHROMA_PORT") or 8000),
             registry_paths=(DEFAULT_REGISTRY, *extra_registries),
+            auth=env.get("CANDOR_AUTH") or None,
         )
+        if env.get("CANDOR_MAX_FILE_MB"):
+            settings = replace(settings, max_file_bytes=int(float(env["CANDOR_MAX_FILE_MB"]) * 1024 * 1024))
         if overrides.get("store") is not None:
             overrides["store"] = Path(overrides["store"]).expanduser()
         return settings.with_(**overrides)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -88,29 +88,19 @@ def _commit(library: Library, analyser: ClaimAnalyser, batch: list[Prepared], re
     batch.clear()
 
 
-def ingest(
-    inputs: Iterable[str],
+def index_sources(
+    loaded: Iterable[tuple[str, Source]],
     library: Library,
     analyser: ClaimAnalyser,
-    progress: Progress | None = None,
+    report: IngestReport | None = None,
 ) -> IngestReport:
-    """Ingest files, folders and URLs. Bad inputs get a one-line reason; the rest still goes in."""
+    """Split, analyse and commit already-loaded sources, skipping unchanged ones, in all-or-nothing batches."""
     settings = library.settings
     splitter = make_splitter(settings.chunk_tokens, settings.chunk_overlap)
-    locations = expand_inputs(inputs)
-    report = IngestReport()
+    report = report if report is not None else IngestReport()
     batch: list[Prepared] = []
     seen: set[str] = set()
-    for location in progress(locations) if progress else locations:
-        try:
-            source = load(location, settings)
-        except LoadError as exc:
-            report.items.append(IngestItem(location, "failed", reason=str(exc)))
-            continue
-        except Exception as exc:  # a loader bug must not lose the rest of the run
-            log.exception("unexpected error loading %s", location)
-            report.items.append(IngestItem(location, "failed", reason=f"unexpected error: {exc}"))
-            continue
+    for location, source in loaded:
         known = library.catalog.content_hash(source.source_id)
         if source.source_id in seen or known == source.content_hash:
             report.items.append(IngestItem(location, "unchanged", source.source_id, source.title))
@@ -126,3 +116,26 @@ def ingest(
             _commit(library, analyser, batch, report)
     _commit(library, analyser, batch, report)
     return report
+
+
+def ingest(
+    inputs: Iterable[str],
+    library: Library,
+    analyser: ClaimAnalyser,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files, folders and URLs. Bad inputs get a one-line reason; the rest still goes in."""
+    locations = expand_inputs(inputs)
+    report = IngestReport()
+
+    def loaded() -> Iterator[tuple[str, Source]]:
+        for location in progress(locations) if progress else locations:
+            try:
+                yield location, load(location, library.settings)
+            except LoadError as exc:
+                report.items.append(IngestItem(location, "failed", reason=str(exc)))
+            except Exception as exc:  # a loader bug must not lose the rest of the run
+                log.exception("unexpected error loading %s", location)
+                report.items.append(IngestItem(location, "failed", reason=f"unexpected error: {exc}"))
+
+    return index_sources(loaded(), library, analyser, report)

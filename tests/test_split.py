@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,18 +59,18 @@ def test_every_chunk_is_a_slice_of_the_source(text: str, size: int) -> None:
 
 
 def test_chunks_respect_token_size_and_sentence_boundaries() -> None:
-    text = open(SEED, encoding="utf-8").read()
+    text = Path(SEED).read_text(encoding="utf-8")
     chunks = split_source(_source(text), make_splitter(120, 50))
     assert len(chunks) > 3
     ends = {e for _, e in sentence_spans(text)}
     for c in chunks:
         assert count_tokens(c.text) <= 120
         assert c.end in ends, f"chunk ends mid-sentence: {c.text[-40:]!r}"
-    assert any(a.end > b.start for a, b in zip(chunks, chunks[1:], strict=False)), "chunks overlap"
+    assert any(a.end > b.start for a, b in pairwise(chunks)), "chunks overlap"
 
 
 def test_sentences_of_seed_article() -> None:
-    text = open(SEED, encoding="utf-8").read()
+    text = Path(SEED).read_text(encoding="utf-8")
     sents = [text[s:e] for s, e in sentence_spans(text)]
     assert sents[0].startswith("Behind Closed Doors")  # the headline is its own unit
     assert "The recent NATO summit in The Hague, held on June 24-25, has reignited" in sents[1]
