@@ -240,6 +240,11 @@ class Catalog:
                 out[r["chunk_id"]] = Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"])
         return out
 
+    def chunks_of(self, source_id: str) -> list[Chunk]:
+        sql = 'SELECT chunk_id, source_id, idx, start, "end", text FROM chunks WHERE source_id = ? ORDER BY idx'
+        rows = self._rows(sql, (source_id,))
+        return [Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"]) for r in rows]
+
     def lexical_search(self, query: str, k: int, source_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk_id, bm25 score) best first; higher is better. Uses the FTS5 index, not a corpus scan."""
         match = fts_query(query)
@@ -256,6 +261,12 @@ class Catalog:
         sql += " ORDER BY score LIMIT ?"
         params.append(k)
         return [(r["chunk_id"], -float(r["score"])) for r in self._rows(sql, params)]
+
+    def source_chunks(self, source_id: str) -> list[Chunk]:
+        """The committed chunks of one source, in order (claim analysis re-reads them on refresh)."""
+        rows = self._rows('SELECT chunk_id, source_id, idx, start, "end", text FROM chunks WHERE source_id = ? '
+                          "ORDER BY idx", (source_id,))
+        return [Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"]) for r in rows]
 
     def sentences(self, source_id: str) -> list[Sentence]:
         rows = self._rows('SELECT * FROM sentences WHERE source_id = ? ORDER BY idx', (source_id,))

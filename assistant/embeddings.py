@@ -6,6 +6,7 @@ import importlib.resources
 import importlib.util
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, cast
@@ -54,7 +55,7 @@ def _package_root(package: str) -> Traversable:
     spec = importlib.util.find_spec(package)
     if spec is None:
         raise ModelFilesMissing(
-            f"the package {package!r} is not installed; it ships the offline embedding model "
+            f"the package {package!r} is not installed; it ships a file the offline embedding model needs "
             f"(install {package.replace('_', '-')})"
         )
     get_reader = getattr(spec.loader, "get_resource_reader", None)
@@ -125,8 +126,9 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Embeddable]):
 
     def __call__(self, input: Embeddable) -> Embeddings:
         texts = list(input)
-        if not all(isinstance(text, str) for text in texts):
-            raise TypeError(f"{NAME} embeds text only (got {type(texts[0]).__name__} items)")
+        other = next((item for item in texts if not isinstance(item, str)), None)
+        if other is not None:
+            raise TypeError(f"{NAME} embeds text only, got a {type(other).__name__}")
         return cast(Embeddings, list(self.embed(cast(list[str], texts))))
 
     def embed_query(self, input: Embeddable) -> Embeddings:
@@ -147,27 +149,22 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Embeddable]):
         return MAX_TOKENS
 
     def get_config(self) -> dict[str, Any]:
-        return {"model": MODEL_ID, "batch_size": self._batch_size, "threads": self._threads}
+        """Stored with a collection: what the vectors mean. Batch size and threads never change results."""
+        return {"model": MODEL_ID, "max_tokens": MAX_TOKENS}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
         MiniLMEmbeddingFunction.validate_config(config)
-        return MiniLMEmbeddingFunction(
-            batch_size=int(config.get("batch_size", DEFAULT_BATCH_SIZE)),
-            threads=config.get("threads"),
-        )
+        return MiniLMEmbeddingFunction()
 
     @staticmethod
     def validate_config(config: dict[str, Any]) -> None:
         model = config.get("model", MODEL_ID)
         if model != MODEL_ID:
-            raise ValueError(f"{NAME} embeds with {MODEL_ID}, but the stored config names {model!r}")
-        batch_size = config.get("batch_size", DEFAULT_BATCH_SIZE)
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        threads = config.get("threads")
-        if threads is not None and (not isinstance(threads, int) or isinstance(threads, bool) or threads < 1):
-            raise ValueError(f"threads must be a positive integer or null, got {threads!r}")
+            raise ValueError(f"{NAME} embeds with {MODEL_ID}, but the config names {model!r}")
+        max_tokens = config.get("max_tokens", MAX_TOKENS)
+        if max_tokens != MAX_TOKENS:
+            raise ValueError(f"{NAME} truncates at {MAX_TOKENS} tokens, but the config says {max_tokens!r}")
 
     def validate_config_update(self, old_config: dict[str, Any], new_config: dict[str, Any]) -> None:
         if new_config.get("model", MODEL_ID) != old_config.get("model", MODEL_ID):
@@ -225,18 +222,21 @@ def _make_session(resource: Traversable, threads: int) -> onnxruntime.InferenceS
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(
-        resource.read_bytes(), sess_options=options, providers=["CPUExecutionProvider"]
-    )
+    # Workers sleep between operators instead of spinning: on a 2-core laptop shared with the UI and
+    # Chroma, spinning burns a core while idle and measured slower under load.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    cpu = ["CPUExecutionProvider"]  # not onnxruntime's default list, which includes Azure
+    return onnxruntime.InferenceSession(resource.read_bytes(), sess_options=options, providers=cpu)
 
 
 # chromadb rebuilds a collection's function from its stored config by name; registering (a dict entry
 # in chromadb, no model load) is what stops a reopened collection from falling back to the default model.
-register_embedding_function(MiniLMEmbeddingFunction)
+cast(Callable[[type[Any]], Any], register_embedding_function)(MiniLMEmbeddingFunction)
 
 
 def embedding_function(
-    batch_size: int = DEFAULT_BATCH_SIZE, threads: int | None = None
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    threads: int | None = None,
 ) -> MiniLMEmbeddingFunction:
     """A new embedding function; cheap (nothing loads until the first call)."""
     return MiniLMEmbeddingFunction(batch_size=batch_size, threads=threads)
