@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +110,16 @@ class ResearchAssistant:
 
         return answer(self.library, question, k=k or self.settings.top_k, history=history,
                       filters=filters, chat_model=self._chat_model)
+
+    def ask_stream(
+        self,
+        question: str,
+        k: int | None = None,
+        history: Sequence[tuple[str, str]] = (),
+        filters: Filters | None = None,
+    ) -> Iterator[str | Answer]:
+        """As `ask`, for live UIs: the model's draft as text deltas (`str`), then the final `Answer`."""
+        from assistant.answering import answer_stream
+
+        return answer_stream(self.library, question, k=k or self.settings.top_k, history=history,
+                             filters=filters, chat_model=self._chat_model)

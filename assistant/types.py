@@ -135,6 +135,17 @@ class Answer:
             "notice": self.notice,
         }
 
+    def to_markdown(self) -> str:
+        """The answer with a numbered reference list and its flags, as Markdown."""
+        from assistant.render import answer_markdown
+
+        return answer_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from assistant.render import answer_html
+
+        return answer_html(self)
+
 
 @dataclass(frozen=True)
 class SourceInfo:
@@ -203,6 +214,8 @@ class Passage:
     source_type: str
     date: str | None
     score: float
+    similarity: float | None = None  # cosine similarity to the query (dense arm); None if not a dense hit
+    lexical_score: float | None = None  # FTS5 BM25, higher is better; None if not a lexical hit
 
 
 @dataclass(frozen=True)

@@ -38,15 +38,32 @@ def chunk_id(source: Source, index: int) -> str:
     return f"{source.source_id}:{version}:{index:04d}"
 
 
+def _locate(text: str, piece: str, prev_start: int, prev_end: int) -> int:
+    """Where the splitter took `piece` from: consecutive chunks overlap or touch, so the next chunk
+    starts after the previous start and no later than the previous end plus whitespace. Among
+    repeated occurrences in that window the latest is taken, which never leaves text uncovered."""
+    limit = prev_end
+    while limit < len(text) and text[limit].isspace():
+        limit += 1
+    best = -1
+    pos = text.find(piece, prev_start)
+    while 0 <= pos <= limit:
+        best = pos
+        pos = text.find(piece, pos + 1)
+    if best < 0:
+        best = pos
+    if best < 0:  # the splitter only ever returns verbatim slices; anything else is a bug
+        raise ValueError(f"chunk is not a slice of the source text: {piece[:60]!r}")
+    return best
+
+
 def split_source(source: Source, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:
     """Split `source.text` into chunks whose offsets satisfy `text[start:end] == chunk.text`."""
     chunks: list[Chunk] = []
-    search_from = 0
+    prev_start, prev_end = 0, 0
     for piece in splitter.split_text(source.text):
-        start = source.text.find(piece, search_from)
-        if start < 0:  # the splitter only ever returns verbatim slices; anything else is a bug
-            raise ValueError(f"chunk is not a slice of the source text: {piece[:60]!r}")
+        start = _locate(source.text, piece, prev_start + (1 if chunks else 0), prev_end)
         end = start + len(piece)
         chunks.append(Chunk(chunk_id(source, len(chunks)), source.source_id, len(chunks), start, end, piece))
-        search_from = start + 1
+        prev_start, prev_end = start, end
     return chunks
