@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ class ResearchAssistant:
         k: int | None = None,
         history: Sequence[tuple[str, str]] = (),
         filters: Filters | None = None,
-    ) -> Iterator[str | Answer]:
+    ) -> Generator[str | Answer, None, None]:
         """As `ask`, for live UIs: the model's draft as text deltas (`str`), then the final `Answer`."""
         from assistant.answering import answer_stream
 

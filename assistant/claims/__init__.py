@@ -1,0 +1,1 @@
+"""Claim analysis: assertion modes, contestedness signals and flags (see docs/claims.md)."""

@@ -1,0 +1,161 @@
+"""Cross-source signals: attributed-elsewhere and contradicted, from sentence pairs of neighbouring chunks.
+
+Candidate pairs come from the vector index, not from all pairs: each chunk of a new source asks Chroma for
+its `K_CHUNKS` nearest chunks of other sources, and only sentences inside such a chunk pair are compared.
+A pair is kept for embedding only if its modes could yield a signal (one side asserted, the other
+attributed/hedged, or a surface for a contradiction: quantities, negation, antonyms) and it shares content
+words. Sentence vectors (MiniLM, of the claim with any attribution frame removed) are computed only for
+those, and cached in the library's sentence collection so later batches reuse them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assistant.claims import features as ft
+from assistant.types import Evidence, Reason
+
+log = logging.getLogger(__name__)
+CROSS_KINDS = ("attributed-elsewhere", "contradicted")
+K_CHUNKS = 8  # neighbour chunks per chunk
+MIN_OVERLAP = 0.2  # shared content stems (over the smaller sentence) before a pair is embedded
+MIN_OVERLAP_ATTRIBUTED = 0.3  # ... for an asserted sentence against an attributed or hedged one
+MIN_OVERLAP_NEGATION = 0.4  # ... for a negation mismatch
+T_ATTRIBUTED = 0.72  # cosine: the same claim, asserted here and attributed or hedged there
+T_SOURCED = 0.85  # ... when the other side only names where a figure comes from ("according to", "found")
+T_NUMBERS = 0.70  # cosine: the same statement with a different number or date
+T_ANTONYM = 0.66  # cosine: the same statement with an opposite outcome word
+T_ALIGNED = 0.40  # ... when every other content word of the shorter sentence is in the longer one
+T_NEGATION = 0.74  # cosine: the same statement, negated on one side
+_SOURCING = ("according to", "reported", "found", "figures", "estimated", "estimates", "per ", "show", "data")
+
+
+@dataclass
+class Item:
+    """One sentence as claim analysis sees it."""
+
+    source_id: str
+    title: str
+    version: str
+    idx: int
+    start: int
+    end: int
+    text: str
+    mode: str
+    cue: str
+    core: str
+    feats: ft.Features = field(repr=False)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.source_id, self.idx)
+
+    @property
+    def vector_id(self) -> str:
+        return f"{self.source_id}:{self.version}:s{self.idx:05d}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A cross-source reason for `target`, citing `evidence`."""
+
+    target: Item
+    evidence: Item
+    kind: str
+    detail: str
+    score: float
+
+    def reason(self) -> Reason:
+        ev = Evidence(self.evidence.source_id, self.evidence.title, self.evidence.text)
+        return Reason(self.kind, self.detail, (ev,))
+
+
+def _eligible(a: Item, b: Item) -> bool:
+    """Whether a pair could yield a signal, judged without vectors (so most pairs are never embedded)."""
+    if "asserted" not in (a.mode, b.mode) or "question" in (a.mode, b.mode):
+        return False
+    shared = ft.overlap(a.feats, b.feats)
+    other = b if a.mode == "asserted" else a
+    if other.mode in ("attributed", "hedged", "quotation"):
+        return shared >= MIN_OVERLAP_ATTRIBUTED
+    if shared < MIN_OVERLAP:
+        return False
+    negated = (a.feats.negations > 0) != (b.feats.negations > 0) and shared >= MIN_OVERLAP_NEGATION
+    return negated or bool(ft.antonym_pair(a.feats, b.feats) or ft.number_conflict(a.feats, b.feats))
+
+
+def candidate_pairs(new_chunks: Sequence[tuple[list[Item], list[list[Item]]]]) -> list[tuple[Item, Item]]:
+    """Pairs (new sentence, neighbour sentence) worth embedding, from each chunk and its neighbour chunks."""
+    seen: set[tuple[tuple[str, int], tuple[str, int]]] = set()
+    out: list[tuple[Item, Item]] = []
+    for mine, neighbours in new_chunks:
+        for theirs in neighbours:
+            for a in mine:
+                for b in theirs:
+                    key = (min(a.key, b.key), max(a.key, b.key))
+                    if a.source_id != b.source_id and key not in seen and _eligible(a, b):
+                        seen.add(key)
+                        out.append((a, b))
+    return out
+
+
+def _attribution(asserted: Item, other: Item, cos: float) -> Finding | None:
+    sourcing = any(s in other.cue.lower() for s in _SOURCING)
+    if cos < (T_SOURCED if sourcing else T_ATTRIBUTED):
+        return None
+    how = "hedges" if other.mode == "hedged" else "attributes"
+    cue = f" (“{other.cue}”)" if other.cue and other.cue != "quote" else ""
+    detail = f"{other.title} {how} the same claim{cue} instead of stating it as fact."
+    return Finding(asserted, other, "attributed-elsewhere", detail, cos)
+
+
+def _contradiction(a: Item, b: Item, cos: float) -> str | None:
+    if cos >= T_NUMBERS and (conflict := ft.number_conflict(a.feats, b.feats)):
+        return f"conflicting figures, {conflict}"
+    pair = ft.antonym_pair(a.feats, b.feats)
+    if pair and (cos >= T_ANTONYM or (cos >= T_ALIGNED and ft.aligned_overlap(a.feats, b.feats, *pair) >= 0.99)):
+        return f"opposite outcomes, “{pair[0]}” against “{pair[1]}”"
+    negated = (a.feats.negations > 0) != (b.feats.negations > 0)
+    if cos >= T_NEGATION and negated and ft.overlap(a.feats, b.feats) >= MIN_OVERLAP_NEGATION:
+        return "one negates the other"
+    return None
+
+
+def judge_pair(a: Item, b: Item, cos: float) -> list[Finding]:
+    """The findings one sentence pair yields, on whichever side is asserted."""
+    conflict = _contradiction(a, b, cos)
+    if conflict:
+        found = []
+        for target, other in ((a, b), (b, a)):
+            if target.mode == "asserted":
+                how = "" if other.mode == "asserted" else f" ({other.mode})"
+                detail = f"{other.title} states the opposite{how}: {conflict}."
+                found.append(Finding(target, other, "contradicted", detail, cos))
+        return found
+    for target, other in ((a, b), (b, a)):
+        if target.mode == "asserted" and other.mode in ("attributed", "hedged", "quotation"):
+            f = _attribution(target, other, cos)
+            return [f] if f else []
+    return []
+
+
+def judge_pairs(pairs: Iterable[tuple[Item, Item]], vectors: dict[tuple[str, int], Any]) -> list[Finding]:
+    """Findings of all pairs, keeping the best one per (target sentence, kind, evidence source)."""
+    best: dict[tuple[str, int, str, str], Finding] = {}
+    for a, b in pairs:
+        va, vb = vectors.get(a.key), vectors.get(b.key)
+        if va is None or vb is None:
+            continue
+        cos = float(np.dot(va, vb))
+        found = judge_pair(a, b, cos)
+        log.debug("pair %.3f %s | %s | %s", cos, [f.kind for f in found], a.text, b.text)
+        for f in found:
+            k = (*f.target.key, f.kind, f.evidence.source_id)
+            if k not in best or best[k].score < f.score:
+                best[k] = f
+    return list(best.values())

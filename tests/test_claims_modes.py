@@ -1,0 +1,105 @@
+"""Assertion modes: whose voice a sentence's main claim is in, and the cue that decided it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.claims.analyser import segment
+from assistant.claims.modes import classify
+from assistant.types import Source
+
+SEED = "/work/shared/seeds/000_5b7ffd7ed0d8841e.txt"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mode", "cue"),
+    [
+        ("Russia protects Russian speakers in Donbass.", "asserted", ""),
+        ("Russian officials say their actions protect Russian speakers.", "attributed", "say"),
+        ("Critics said the plan was rushed.", "attributed", "said"),
+        ("Putin has reiterated that the build-up poses a threat.", "attributed", "reiterated"),
+        ("The treaty was never ratified, he added.", "attributed", "added"),
+        ("According to the ministry, 40 people died.", "attributed", "According to"),
+        ("In a statement, the ministry rejected the report.", "attributed", "rejected"),
+        ("“We will not back down,” he said.", "attributed", "quote + said"),
+        ("“We will not back down.”", "quotation", "quote"),
+        ("The policy is widely seen as a failure.", "attributed", "is widely seen as"),
+        ("It was claimed on state television that the bridge had been destroyed.", "attributed",
+         "was claimed on state television that"),
+        ("The deal may collapse next year.", "hedged", "may collapse"),
+        ("The minister reportedly resigned on Friday.", "hedged", "reportedly"),
+        ("The talks appear to have stalled.", "hedged", "appear to"),
+        ("Dosing is expected to end in March.", "hedged", "is expected to"),
+        ("Is NATO a threat?", "question", "?"),
+        # the author's voice, though a reporting verb or hedge word is present
+        ("I argue that the summit failed.", "asserted", ""),
+        ("This shows that the policy works.", "asserted", ""),
+        ("The stated aim of the alliance is deterrence.", "asserted", ""),
+        ("The company added 200 jobs in May.", "asserted", ""),
+        ("Notes: the summit was held in June.", "asserted", ""),
+        ("He called for restraint after the vote.", "asserted", ""),
+        ("NATO's military might is unmatched.", "asserted", ""),
+        ("The storm claimed 20 lives.", "asserted", ""),
+        ("Whether the arrangement amounts to an exemption is disputed.", "asserted", ""),
+        ("Most residents want it kept, as the board's survey showed.", "asserted", ""),
+        ("The war, which officials said began in 2014, continues.", "asserted", ""),
+        ("Prices rose, a trend that critics have long argued hurts the poor.", "asserted", ""),
+        ("The chief executive called the results “a turning point”; they are nothing of the kind.", "asserted", ""),
+        ("The decision will make the region less safe and war more likely, not less.", "asserted", ""),
+    ],
+)
+def test_modes(sentence: str, mode: str, cue: str) -> None:
+    reading = classify(sentence)
+    assert (reading.mode, reading.cue) == (mode, cue)
+
+
+def test_core_drops_the_attribution_frame() -> None:
+    assert classify("Officials have long maintained that the sanctions work.").core == "the sanctions work."
+    assert classify("The treaty was never ratified, he added.").core == "The treaty was never ratified"
+    assert classify("According to the ministry, 40 people died.").core == "40 people died."
+
+
+def test_press_release_speaking_of_itself_is_its_own_voice() -> None:
+    text = "The coalition fears that the new category could be used to relabel road projects."
+    release = Source("s1", text, "Release", publisher="Coalition for Common Security", source_type="press release")
+    report = Source("s2", text, "Report", publisher="Coalition for Common Security", source_type="news report")
+    assert [s.mode for s in segment(release)] == ["hedged"]
+    assert [s.mode for s in segment(report)] == ["attributed"]
+
+
+def test_transcript_turns_belong_to_their_speaker() -> None:
+    text = (
+        "The Assembly met at 2.00pm.\n\n"
+        "Ann Lee (Labour, Northfield): The count was rigged. Everyone knows it.\n\n"
+        "Tom Hart (Green, Southdale): That is false. Does the member have any evidence?\n\n"
+        "The Assembly divided: Ayes 23, Noes 26."
+    )
+    modes = [(s.text, s.mode) for s in segment(Source("t", text, "Official Report"))]
+    assert modes[0] == ("The Assembly met at 2.00pm.", "asserted")
+    assert ("Everyone knows it.", "attributed") in modes
+    assert ("Does the member have any evidence?", "question") in modes
+    assert modes[-1][1] == "asserted"
+
+
+def test_seed_article_modes() -> None:
+    with open(SEED, encoding="utf-8") as f:
+        text = f.read()
+    sentences = segment(Source("seed", text, "seed"))
+
+    def mode(start: str) -> str:
+        return next(s.mode for s in sentences if s.text.startswith(start))
+
+    assert mode("This narrative forms the basis") == "asserted"
+    assert mode("Russian officials have consistently maintained") == "attributed"
+    assert mode("Vladimir Putin, who has consistently") == "attributed"
+    assert mode("Lavrov has pointed out") == "attributed"
+    assert mode("They argue that the Maidan") == "attributed"
+    assert mode("This move comes amid") == "asserted"  # the report sits in a relative clause
+    assert mode("The recent NATO summit") == "asserted"
+
+
+def test_offsets_are_exact() -> None:
+    with open(SEED, encoding="utf-8") as f:
+        text = f.read()
+    for s in segment(Source("seed", text, "seed")):
+        assert text[s.start: s.end] == s.text
