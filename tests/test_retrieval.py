@@ -89,7 +89,7 @@ def library(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator
 def test_rrf_rewards_agreement_between_arms() -> None:
     lists: dict[Arm, Ranked] = {"dense": [("a", 0.9), ("b", 0.8), ("c", 0.7)],
                                 "lexical": [("c", 9.0), ("a", 8.0), ("d", 7.0)]}
-    ranked = fuse(lists)
+    ranked = fuse(lists, Fusion(rrf_k=60, dense=1.0, lexical=1.0))
     assert [cid for cid, _ in ranked] == ["a", "c", "b", "d"]
     assert ranked[0][1] == pytest.approx(1 / 61 + 1 / 62)
 
