@@ -7,16 +7,15 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.library import Library
 from assistant.settings import PROJECT_ROOT, Settings
-from assistant.types import IngestReport, IngestStatus, Sentence, Source
-from ingest.pipeline import BATCH_SOURCES, Prepared, _commit
+from assistant.types import Sentence, Source
+from ingest.pipeline import BATCH_SOURCES, Prepared, index_sources
 from ingest.sentences import sentence_spans
-from ingest.split import make_splitter, split_source
 
 DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "scifact"
 SOURCE_TYPE = "abstract"
@@ -92,23 +91,16 @@ def build_store(
     todo = missing(library, sources)
     if not todo:
         return library
-    settings = library.settings
-    splitter = make_splitter(settings.chunk_tokens, settings.chunk_overlap)
-    analyser = SegmentOnly()
-    report = IngestReport()
-    batch: list[Prepared] = []
     started = time.perf_counter()
-    for n, source in enumerate(todo, start=1):
-        chunks = split_source(source, splitter)
-        known = library.catalog.content_hash(source.source_id)
-        status: IngestStatus = "added" if known is None else "updated"
-        location = f"{data / 'corpus.jsonl'}#{source.source_id}"
-        batch.append(Prepared(location, status, source, chunks, analyser.segment(source)))
-        if len(batch) >= BATCH_SOURCES or n == len(todo):
-            _commit(library, analyser, batch, report)
+
+    def located() -> Iterator[tuple[str, Source]]:
+        for n, source in enumerate(todo, start=1):
+            yield f"{data / 'corpus.jsonl'}#{source.source_id}", source
             if log and (n % (BATCH_SOURCES * 20) == 0 or n == len(todo)):
                 rate = n / (time.perf_counter() - started)
                 print(f"  {n}/{len(todo)} sources indexed ({rate:.0f}/s)", file=sys.stderr, flush=True)
+
+    report = index_sources(located(), library, SegmentOnly())
     if report.failures:
         raise RuntimeError(f"SciFact store incomplete: {report.summary()}")
     return library

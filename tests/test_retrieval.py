@@ -17,9 +17,8 @@ from assistant.lc_retriever import CandorRetriever
 from assistant.library import Library
 from assistant.retrieval import Arm, Fusion, Ranked, diversify, fuse, rank_sources, retrieve, search
 from assistant.settings import Settings
-from assistant.types import Filters, IngestReport, Sentence, Source
-from ingest.pipeline import Prepared, _commit
-from ingest.split import make_splitter, split_source
+from assistant.types import Filters, Sentence, Source
+from ingest.pipeline import Prepared, index_sources
 
 
 class NoClaims:
@@ -43,10 +42,7 @@ def make_source(source_id: str, title: str, text: str, source_type: str = "news 
 
 def add(library: Library, *sources: Source) -> None:
     """Index sources with the pipeline's own commit (Chroma first, then the catalog transaction)."""
-    splitter = make_splitter(library.settings.chunk_tokens, library.settings.chunk_overlap)
-    batch = [Prepared(s.path or s.source_id, "added", s, split_source(s, splitter), []) for s in sources]
-    report = IngestReport()
-    _commit(library, NoClaims(), batch, report)
+    report = index_sources(((s.path or s.source_id, s) for s in sources), library, NoClaims())
     assert not report.failures, report.summary()
 
 
