@@ -240,11 +240,6 @@ class Catalog:
                 out[r["chunk_id"]] = Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"])
         return out
 
-    def chunks_of(self, source_id: str) -> list[Chunk]:
-        sql = 'SELECT chunk_id, source_id, idx, start, "end", text FROM chunks WHERE source_id = ? ORDER BY idx'
-        rows = self._rows(sql, (source_id,))
-        return [Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"]) for r in rows]
-
     def lexical_search(self, query: str, k: int, source_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk_id, bm25 score) best first; higher is better. Uses the FTS5 index, not a corpus scan."""
         match = fts_query(query)

@@ -125,11 +125,12 @@ def _format_answer(a: Answer) -> str:
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed PDFs are reported in the summary instead
+    from assistant.claims.registry import RegistryError
     from assistant.library import LibraryError
 
     try:
         return _dispatch(args)
-    except LibraryError as exc:
+    except (LibraryError, RegistryError) as exc:
         print(f"candor: error: {exc}", file=sys.stderr)
         return 2
 

@@ -100,5 +100,13 @@ class VectorIndex:
             for ids, ds, ms in zip(res["ids"], res["distances"], res["metadatas"], strict=True)
         ]
 
+    def get_embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors by id; ids not stored are left out."""
+        out: dict[str, list[float]] = {}
+        for i in range(0, len(ids), BATCH):
+            res = self._collection.get(ids=list(ids[i : i + BATCH]), include=["embeddings"])
+            out.update({vid: list(map(float, emb)) for vid, emb in zip(res["ids"], res["embeddings"], strict=True)})
+        return out
+
     def count(self) -> int:
         return int(self._collection.count())

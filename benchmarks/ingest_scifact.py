@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ingest_s = time.perf_counter() - started
         assert report.count("failed") == 0, report.summary()
 
-        texts = [c.text for s in library.catalog.list_sources() for c in library.catalog.chunks_of(s.source_id)]
+        texts = [c.text for s in library.catalog.list_sources() for c in library.catalog.source_chunks(s.source_id)]
         started = time.perf_counter()
         for i in range(0, len(texts), 256):  # the pipeline embeds a batch of 32 sources at a time
             embedder(texts[i : i + 256])

@@ -140,3 +140,15 @@ def test_collections_are_separate(tmp_path: Path) -> None:
 def test_invalid_collection_name_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["sources", "--store", str(tmp_path), "--collection", "a b/c"]) == 2
     assert "invalid collection name" in capsys.readouterr().err
+
+
+def test_malformed_user_registry_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = tmp_path / "mine.yaml"
+    registry.write_text("- claim: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("CANDOR_REGISTRY", str(registry))
+    doc = _write(tmp_path, "a.md", ARTICLE)
+    assert run(["ingest", str(doc), "--store", str(tmp_path / "s"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("candor: error:") and "mine.yaml" in err and "\n" not in err

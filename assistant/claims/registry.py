@@ -84,7 +84,10 @@ def load_file(path: Path) -> list[RegistryEntry]:
     except OSError as exc:
         raise RegistryError(f"cannot read registry {path}: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
-        raise RegistryError(f"registry {path} is not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise RegistryError(f"registry {path} is not valid YAML{line}: {problem}") from exc
     if data is None:
         return []
     if isinstance(data, dict) and set(data) == {"claims"}:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,15 +17,9 @@ Vector = npt.NDArray[np.float32]
 
 def stored_vectors(index: VectorIndex, ids: Sequence[str]) -> dict[str, Vector]:
     """Vectors already in a collection, by id (ids not stored are left out)."""
-    collection: Any = getattr(index, "_collection", None)  # VectorIndex has no public `get` yet
-    if collection is None or not ids:
+    if not ids:
         return {}
-    out: dict[str, Vector] = {}
-    for i in range(0, len(ids), 500):
-        res = collection.get(ids=list(ids[i: i + 500]), include=["embeddings"])
-        for vid, emb in zip(res["ids"], res["embeddings"], strict=True):
-            out[vid] = np.asarray(emb, dtype=np.float32)
-    return out
+    return {vid: np.asarray(emb, dtype=np.float32) for vid, emb in index.get_embeddings(ids).items()}
 
 
 def chunk_neighbours(
