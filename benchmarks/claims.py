@@ -23,8 +23,7 @@ from assistant.library import Library
 from assistant.settings import Settings
 from assistant.types import IngestReport, Sentence, Source
 from benchmarks.scifact_store import DEFAULT_DATA, SegmentOnly, load_corpus
-from ingest.pipeline import BATCH_SOURCES, Prepared, _commit
-from ingest.split import make_splitter, split_source
+from ingest.pipeline import BATCH_SOURCES, Prepared, index_sources
 
 TARGET = 50.0
 
@@ -59,17 +58,13 @@ def ingest_both(sources: Sequence[Source], folder: Path, embedder: Any, analyser
     Returns the seconds each store's ingest took (split, segment, embed, index, analyse, commit).
     """
     libraries = {name: Library(Settings(store=folder / name), embedder) for name in analysers}
-    settings = next(iter(libraries.values())).settings
-    splitter = make_splitter(settings.chunk_tokens, settings.chunk_overlap)
     seconds = dict.fromkeys(analysers, 0.0)
     report = IngestReport()
     for i in range(0, len(sources), BATCH_SOURCES):
         part = sources[i: i + BATCH_SOURCES]
         for name, analyser in analysers.items():
             started = time.perf_counter()
-            batch = [Prepared(f"scifact#{s.source_id}", "added", s, split_source(s, splitter), analyser.segment(s))
-                     for s in part]
-            _commit(libraries[name], analyser, batch, report)
+            index_sources(((f"scifact#{s.source_id}", s) for s in part), libraries[name], analyser, report)
             seconds[name] += time.perf_counter() - started
     if report.failures:
         raise RuntimeError(report.summary())
