@@ -15,7 +15,10 @@ from ingest.split import make_splitter, split_source
 
 log = logging.getLogger(__name__)
 
-BATCH_SOURCES = 32  # sources embedded and committed together
+# A batch commits when it holds this many chunks (or sources): large enough that the embedding
+# function's length-sorted batches pad little, small enough that an interrupted run loses little.
+BATCH_CHUNKS = 256
+BATCH_SOURCES = 128
 Progress = Callable[[Iterable[str]], Iterable[str]]
 
 
@@ -112,7 +115,7 @@ def index_sources(
             continue
         status: IngestStatus = "added" if known is None else "updated"
         batch.append(Prepared(location, status, source, chunks, analyser.segment(source)))
-        if len(batch) >= BATCH_SOURCES:
+        if len(batch) >= BATCH_SOURCES or sum(len(p.chunks) for p in batch) >= BATCH_CHUNKS:
             _commit(library, analyser, batch, report)
     _commit(library, analyser, batch, report)
     return report

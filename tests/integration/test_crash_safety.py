@@ -18,7 +18,7 @@ from ingest.split import make_splitter, split_source
 
 pytestmark = pytest.mark.integration
 
-N_FILES = 120  # several commit batches
+N_FILES = 150  # about 750 chunks: several commit batches
 
 
 def _corpus(folder: Path) -> None:
