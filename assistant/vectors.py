@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,12 +59,18 @@ class VectorIndex:
                 embeddings=vectors[i : i + BATCH],
             )
 
-    def delete_source(self, source_id: str, keep_version: str | None = None) -> None:
-        """Delete a source's vectors, or only those of versions other than `keep_version`."""
-        where: dict[str, Any] = {"source_id": source_id}
-        if keep_version is not None:
-            where = {"$and": [where, {"version": {"$ne": keep_version}}]}
-        self._collection.delete(where=where)
+    def delete_source(self, source_id: str) -> None:
+        """Delete every vector of a source."""
+        self._collection.delete(where={"source_id": source_id})
+
+    def delete_stale(self, versions: Mapping[str, str]) -> None:
+        """Delete vectors of the given sources whose version is not the one given, in one call."""
+        clauses: list[dict[str, Any]] = [
+            {"$and": [{"source_id": sid}, {"version": {"$ne": version}}]} for sid, version in versions.items()
+        ]
+        for i in range(0, len(clauses), 100):
+            part = clauses[i : i + 100]
+            self._collection.delete(where=part[0] if len(part) == 1 else {"$or": part})
 
     def query(
         self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None

@@ -84,9 +84,10 @@ def _commit(library: Library, analyser: ClaimAnalyser, batch: list[Prepared], re
                                            reason=f"could not index: {exc}"))
         batch.clear()
         return
-    for p in batch:  # old versions are invisible already; reclaim their space
-        library.chunks.delete_source(p.source.source_id, keep_version=p.version)
-        library.sentences.delete_source(p.source.source_id, keep_version=p.version)
+    versions = {p.source.source_id: p.version for p in batch}
+    library.chunks.delete_stale(versions)  # old or interrupted versions are invisible already; reclaim space
+    library.sentences.delete_stale(versions)
+    for p in batch:
         report.items.append(IngestItem(p.location, p.status, p.source.source_id, p.source.title, len(p.chunks)))
     batch.clear()
 
