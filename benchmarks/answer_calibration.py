@@ -30,7 +30,7 @@ from assistant.retrieval import retrieve
 from assistant.settings import Settings
 from assistant.textmatch import term_set
 from benchmarks.scifact_retrieval import load_qrels, load_queries
-from benchmarks.scifact_store import DEFAULT_DATA, build_store
+from evals.scifact_store import DEFAULT_DATA, build_store
 
 OFF_TOPIC = [
     "Who won the 2018 football World Cup?", "What is the capital of Australia?", "How do I bake sourdough bread?",

@@ -22,7 +22,7 @@ from assistant.factory import make_embedder
 from assistant.library import Library
 from assistant.settings import Settings
 from assistant.types import IngestReport, Sentence, Source
-from benchmarks.scifact_store import DEFAULT_DATA, SegmentOnly, load_corpus
+from evals.scifact_store import DEFAULT_DATA, SegmentOnly, load_corpus
 from ingest.pipeline import BATCH_SOURCES, Prepared, index_sources
 
 TARGET = 50.0

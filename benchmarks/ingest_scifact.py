@@ -20,7 +20,7 @@ from pathlib import Path
 from assistant.factory import make_embedder
 from assistant.library import Library
 from assistant.settings import Settings
-from benchmarks.scifact_store import DEFAULT_DATA, SegmentOnly
+from evals.scifact_store import DEFAULT_DATA, SegmentOnly
 from ingest.pipeline import BATCH_CHUNKS, ingest
 
 

@@ -18,7 +18,7 @@ from assistant.retrieval import retrieve
 from assistant.settings import Settings
 from assistant.vectors import open_client
 from benchmarks.scifact_retrieval import load_qrels, load_queries
-from benchmarks.scifact_store import DEFAULT_DATA, build_store
+from evals.scifact_store import DEFAULT_DATA, build_store
 
 QueryFn = Callable[[str], object]
 FnFactory = Callable[[Library, int], QueryFn]  # (library, k) -> a function of one question

@@ -22,8 +22,8 @@ from assistant.retrieval import (
     fuse,
     search,
 )
-from benchmarks.scifact_store import DEFAULT_DATA, build_store
 from evals.metrics import mean, mrr, ndcg_at_k, recall_at_k
+from evals.scifact_store import DEFAULT_DATA, build_store
 
 Qrels = dict[str, dict[str, float]]
 DEPTH = 300  # candidates per arm: enough chunks for 100 distinct documents

@@ -50,7 +50,7 @@ def ranking_metric(name: str, ranked: list[str], relevance: dict[str, int]) -> f
 
 def run_retrieval(suite: Suite, ctx: Context) -> SuiteResult:
     from assistant.retrieval import rank_sources
-    from benchmarks.scifact_store import build_store
+    from evals.scifact_store import build_store
 
     data = suite.data_paths(ctx.data)[0]
     split = str(suite.options.get("split", "test"))
@@ -70,7 +70,7 @@ def run_retrieval(suite: Suite, ctx: Context) -> SuiteResult:
         corpus_dir = _subcorpus(data, keep, n, seed, ctx.cache_dir)
         setting.update(gold_docs=len(keep), distractors=n, seed=seed)
     store = ctx.cache_dir / f"store-{corpus_dir.name if suite.quick else 'scifact-full'}"
-    if suite.options.get("store"):  # e.g. a store built by benchmarks/scifact_store.py
+    if suite.options.get("store"):  # e.g. a store built by evals/scifact_store.py
         store = Path(str(suite.options["store"]))
         store = store if store.is_absolute() else PROJECT_ROOT / store
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Build, resume or reuse a store of the 5,183 SciFact abstracts through the ingest pipeline's own writes."""
+"""Build, resume or reuse a store of the 5,183 SciFact abstracts (for the scifact suites and benchmarks)."""
 
 from __future__ import annotations
 
