@@ -69,6 +69,10 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
 
 
+def _chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(row["chunk_id"], row["source_id"], row["idx"], row["start"], row["end"], row["text"])
+
+
 class Catalog:
     """Thread-safe access to one collection's catalog database."""
 
@@ -237,7 +241,7 @@ class Catalog:
             marks = ",".join("?" * len(part))
             sql = f'SELECT chunk_id, source_id, idx, start, "end", text FROM chunks WHERE chunk_id IN ({marks})'
             for r in self._rows(sql, part):
-                out[r["chunk_id"]] = Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"])
+                out[r["chunk_id"]] = _chunk(r)
         return out
 
     def lexical_search(self, query: str, k: int, source_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
@@ -261,7 +265,7 @@ class Catalog:
         """The committed chunks of one source, in order (claim analysis re-reads them on refresh)."""
         rows = self._rows('SELECT chunk_id, source_id, idx, start, "end", text FROM chunks WHERE source_id = ? '
                           "ORDER BY idx", (source_id,))
-        return [Chunk(r["chunk_id"], r["source_id"], r["idx"], r["start"], r["end"], r["text"]) for r in rows]
+        return [_chunk(r) for r in rows]
 
     def sentences(self, source_id: str) -> list[Sentence]:
         rows = self._rows('SELECT * FROM sentences WHERE source_id = ? ORDER BY idx', (source_id,))

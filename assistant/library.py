@@ -43,13 +43,9 @@ class Library:
     def close(self) -> None:
         self.catalog.close()
 
-    def remove(self, key: str) -> str | None:
-        """Remove a source (by id, path or URL) from every index; returns its id, or None if unknown."""
-        source_id = self.catalog.find_source_id(key)
-        if source_id is None:
-            return None
-        with self.catalog.transaction() as db:  # invisible from here on, even if Chroma fails below
+    def remove(self, source_id: str) -> None:
+        """Remove a source from every index: invisible once the catalog commits, even if Chroma then fails."""
+        with self.catalog.transaction() as db:
             Catalog.delete_source(db, source_id)
         self.chunks.delete_source(source_id)
         self.sentences.delete_source(source_id)
-        return source_id

@@ -72,22 +72,8 @@ class VectorIndex:
             part = clauses[i : i + 100]
             self._collection.delete(where=part[0] if len(part) == 1 else {"$or": part})
 
-    def query(
-        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
-    ) -> list[Hit]:
-        count = self._collection.count()
-        if count == 0:
-            return []
-        res = self._collection.query(
-            query_embeddings=[list(embedding)],
-            n_results=min(k, count),
-            where=where or None,
-            include=["distances", "metadatas"],
-        )
-        return [
-            Hit(id=i, distance=float(d), metadata=dict(m or {}))
-            for i, d, m in zip(res["ids"][0], res["distances"][0], res["metadatas"][0], strict=True)
-        ]
+    def query(self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        return self.query_many([embedding], k, where)[0]
 
     def query_many(
         self, embeddings: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None
