@@ -46,6 +46,19 @@ SEED = "/work/shared/seeds/000_5b7ffd7ed0d8841e.txt"
         ("Prices rose, a trend that critics have long argued hurts the poor.", "asserted", ""),
         ("The chief executive called the results “a turning point”; they are nothing of the kind.", "asserted", ""),
         ("The decision will make the region less safe and war more likely, not less.", "asserted", ""),
+        # deontic "may", counterfactual "could have", hedges in subordinate clauses, nouns that look like verbs
+        ("Claims may be made online until 31 January.", "asserted", ""),
+        ("The operator may appeal against this notice within 28 days.", "asserted", ""),
+        ("The failure could have been prevented.", "asserted", ""),
+        ("The mast sits on the nesting ground, where a single strike could kill a breeding pair.", "asserted", ""),
+        ("The spill is the result of cuts made so managers could keep shareholders sweet.", "asserted", ""),
+        ("The parties disagree about the scheme's likely output.", "asserted", ""),
+        ("The report proves beyond doubt that the experiment has failed.", "asserted", ""),
+        ("For fifteen hours the company said nothing.", "asserted", ""),
+        ("The so-called consultation tells the same story: most people want the filters gone.", "asserted", ""),
+        ("The firm dumped the solvent into the river and then told everyone it was safe.", "asserted", ""),
+        ("The firm's annual accounts show maintenance spending rising every year.", "attributed", "show"),
+        ("A final decision is expected in the summer of 2026.", "hedged", "is expected in"),
     ],
 )
 def test_modes(sentence: str, mode: str, cue: str) -> None:
@@ -103,3 +116,12 @@ def test_offsets_are_exact() -> None:
         text = f.read()
     for s in segment(Source("seed", text, "seed")):
         assert text[s.start: s.end] == s.text
+
+
+def test_a_source_speaking_of_itself() -> None:
+    """A statement's own expectation is hedged; experts it hired are someone else speaking."""
+    names = frozenset({"brenmoor"})
+    assert classify("The company expects the river to recover within weeks.", names).mode == "hedged"
+    hired = classify("Specialists engaged by Brenmoor have confirmed that the solvent evaporates.", names)
+    assert (hired.mode, hired.cue) == ("attributed", "confirmed")
+    assert classify("Brenmoor has confirmed that the solvent evaporates.", names).mode == "asserted"

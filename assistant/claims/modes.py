@@ -13,6 +13,9 @@ _QUOTE = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 # Non-restrictive relative clauses (", who ... ," / ", which ... ,"): a reporting verb inside one
 # ("Putin, who has said X, attended") speaks for the clause, not for the sentence.
 _REL_CLAUSE = re.compile(r",\s+(?:who|whom|which|whose)\b[^,;:]*,")
+# Where a hedge cannot reach the main claim: a relative clause (also at the end of the sentence) or a purpose
+# clause ("..., where a strike could kill a pair", "... so they could keep shareholders sweet").
+_SUBORDINATE = re.compile(r",\s+(?:who|whom|which|whose|where)\b[^,;:]*(?:,|$)|\bso (?:that )?\w+ (?:could|might)\b")
 
 _V = r"(?:{})"
 # Verbs of saying that report speech whatever follows them.
@@ -50,7 +53,15 @@ _SKIP_BEFORE = frozenset(
 _DETERMINERS = frozenset("the a an its their his her our this these those your my any no such every".split())
 _AUTHOR = frozenset("i we one you".split())
 _DEMONSTRATIVE = frozenset("this that it which these those what".split())
-_EVIDENTIAL = re.compile(r"found|finds|shows?|showed|shown|revealed?|reveals|indicated|concluded?|concludes", re.I)
+_EVIDENTIAL = re.compile(r"found|finds|shows?|showed|shown|revealed?|reveals|indicated|concluded?|concludes|"
+                         r"confirms|confirmed", re.I)
+# A document as the subject of an evidential verb reports what it records: "the accounts show spending rising".
+_DOCUMENT = frozenset("""accounts figures data records statistics survey surveys study studies report reports minutes
+    logs results numbers polling poll polls census audit audits review""".split())
+_NOUN_AFTER = frozenset("beyond without in of no any some little much".split())  # "beyond doubt", "in question"
+_NOT_SPEECH = re.compile(r"\s+(?:nothing|little|no more|not a word)\b|\s+(?:the same|a (?:different|similar)|"
+                         r"its own|their own) story\b", re.I)
+_SELF_NOUNS = frozenset("company group coalition council board agency union association".split())  # "the company"
 _WORD = re.compile(r"[A-Za-z’'-]+")
 
 _FRAMES: list[tuple[re.Pattern[str], Mode]] = [
@@ -74,17 +85,26 @@ _FRAMES: list[tuple[re.Pattern[str], Mode]] = [
                 r"condemned|denounced|critici[sz]ed) (?:as|for)\b", re.I), "attributed"),
     (re.compile(r"\b(?:is|are|was|were|been|being) (?:\w+ly )?(?:accused|blamed) (?:of|for)\b", re.I), "attributed"),
 ]
+# "may" granting permission ("Claims may be made online", "The operator may appeal within 28 days") is deontic.
+_PERMITTED = (
+    r"apply|appeal|attend|ask|inspect|sign|submit|request|raise|object|comment|contact|email|write|register|vote|"
+    r"join|speak|choose|opt|take part|view|collect|obtain|claim|lodge|send|"
+    r"be (?:made|sent|submitted|lodged|obtained|inspected|viewed|collected|raised|addressed|directed|downloaded|"
+    r"returned|posted|emailed|requested)"
+)
 _HEDGES: list[re.Pattern[str]] = [
     re.compile(r"\b(?:reportedly|allegedly|apparently|possibly|perhaps|probably|presumably|purportedly|supposedly|"
                r"seemingly|arguably|potentially|conceivably|ostensibly|maybe|plausibly)\b", re.I),
-    re.compile(r"(?<!more )(?<!less )\b(?:un)?likely\b|\b(?:more|less) likely (?:to|that)\b", re.I),
-    re.compile(r"\bmay (?:not |well |also |have |be |[a-z]+)"),
+    re.compile(r"(?<!more )(?<!less )(?<!the )(?<!its )(?<!their )(?<!a )(?<!'s )(?<!’s )\b(?:un)?likely\b|"
+               r"\b(?:more|less) likely (?:to|that)\b", re.I),
+    re.compile(rf"\bmay (?!(?:still |also |then |only |now )?(?:{_PERMITTED})\b)(?:not |well |also |have |be |[a-z]+)"),
     re.compile(r"\bmight (?!and\b|of\b|in\b|is\b|was\b|to\b)[a-z]+"),
-    re.compile(r"\bcould (?:not |also |well |soon |eventually |potentially )?[a-z]+"),
+    re.compile(r"\bcould (?!(?:not )?have\b)(?:not |also |well |soon |eventually |potentially )?[a-z]+"),
     re.compile(r"\b(?:appears?|appeared|seems?|seemed|tends?|tended) (?:to|that)\b", re.I),
     re.compile(r"\bsuggest(?:s|ed|ing)?\b", re.I),
     re.compile(r"\b(?:is|are|was|were|been|being) (?:\w+ly )?(?:expected|believed|thought|rumou?red|suspected|"
-               r"understood|feared|estimated|alleged|presumed|assumed) (?:to|that|at)\b", re.I),
+               r"understood|feared|estimated|alleged|presumed|assumed) "
+               r"(?:to|that|at|in|by|within|later|soon|next)\b", re.I),
     re.compile(r"\bit (?:is|was|remains) (?:not (?:yet )?(?:clear|known)|possible|unclear|uncertain|unknown|"
                r"conceivable|plausible)\b", re.I),
     re.compile(r"\bremains? (?:unclear|uncertain|unconfirmed|unverified)\b", re.I),
@@ -118,6 +138,25 @@ def _agent_before(text: str, pos: int) -> str:
         if lw not in _SKIP_BEFORE and not lw.endswith("ly"):
             return lw
     return ""
+
+
+def _after_by(text: str, pos: int) -> bool:
+    """Whether the agent word before `pos` follows "by" ("experts engaged by the company said")."""
+    words = [w.lower() for w in _WORD.findall(text[:pos])][-6:]
+    while words and (words[-1] in _SKIP_BEFORE or words[-1].endswith("ly")):
+        words.pop()
+    return len(words) >= 2 and words[-2] == "by"
+
+
+def _self_belief(text: str, self_names: frozenset[str]) -> str | None:
+    """A source's own expectation or fear about itself ("The company expects the river to recover"): hedged."""
+    if not self_names:
+        return None
+    for m in re.finditer(r"\b(?:expects?|believes?|hopes?|fears?|anticipates?|thinks)\b", text, re.I):
+        agent = _agent_before(text, m.start())
+        if (agent in self_names or agent in _SELF_NOUNS) and not _in_relative_clause(text, m.start()):
+            return m.group(0)
+    return None
 
 
 def _complement_follows(text: str, start: int, end: int) -> bool:
@@ -160,8 +199,14 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
     for m in _VERB_RE.finditer(text):
         strong, weak, participle = m.group(1), m.group(2), m.group(3)
         agent = _agent_before(text, m.start())
+        if agent in self_names and _after_by(text, m.start()):
+            agent = "someone"  # "specialists engaged by Brenmoor have confirmed": not the source speaking
         if agent in _AUTHOR or agent in self_names or (agent in _DETERMINERS and not participle):
             continue
+        if _NOT_SPEECH.match(text[m.end():]) or text[m.start() - 1: m.start()] == "-":
+            continue  # "said nothing", "tells the same story", "so-called"
+        if agent in ("and", "but") and not participle and len(_WORD.findall(text[: m.start()])) >= 6:
+            continue  # "X dumped the solvent ..., and then told everyone ...": the first clause is asserted
         if not agent and not participle and m.group(2):
             continue  # a heading word ("Notes: ...", "Reports ...") with nobody reporting
         if participle:
@@ -174,6 +219,8 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
         while words_before and (words_before[-1] in _ADVERBS or words_before[-1].endswith("ly")):
             words_before.pop()
         prev = words_before[-1] if words_before else ""
+        if weak and prev in _NOUN_AFTER:
+            continue  # a noun: "beyond doubt", "in question"
         if prev == "to" or prev in _BE:
             continue  # an infinitive ("findings to announce") or a passive ("is disputed")
         if word in ("say", "says") and prev == "a":
@@ -184,6 +231,8 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
             agent in _DEMONSTRATIVE or re.match(r"\s*(?:and |but |while )?as\b", _clause_before(text, m.start()), re.I)
         ):
             continue  # "This shows that ...", "..., as the survey showed": the author's own inference
+        if weak and _EVIDENTIAL.fullmatch(word) and agent in _DOCUMENT and not _in_relative_clause(text, m.start()):
+            return m.group(0), m.end()  # "the accounts show spending rising": what a record says
         if weak and word in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up)\b", text[m.end():]):
             continue
         if strong or _complement_follows(text, m.start(), m.end()) or (
@@ -260,8 +309,12 @@ def _classify_clause(text: str, self_names: frozenset[str]) -> Reading:
         return Reading("quotation", "quote", stripped)
     if stripped.endswith("?"):
         return Reading("question", "?", stripped)
+    main = _mask(outside, _SUBORDINATE)
+    belief = _self_belief(main, self_names)
+    if belief:
+        return Reading("hedged", belief, stripped)
     for pattern in _HEDGES:
-        m = pattern.search(outside)
+        m = pattern.search(main)
         if m:
             return Reading("hedged", m.group(0).strip(), stripped)
     return Reading("asserted", "", stripped)
