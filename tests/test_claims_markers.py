@@ -26,6 +26,12 @@ from assistant.claims.markers import markers
         ("A small group of officials is holding the region's economy to ransom.", "loaded-language", "to ransom"),
         ("Fluoride in tap water is completely safe.", "overstated-certainty", "completely safe"),
         ("They called it a turning point; it is nothing of the kind.", "rebuttal", "nothing of the kind"),
+        ("The residents' group is a mouthpiece for the car dealer.", "loaded-language", "mouthpiece"),
+        ("The regulator handed the firm a sweetheart deal.", "loaded-language", "sweetheart deal"),
+        ("The payment is a sweetener to buy our silence.", "intent-attribution", "buy our silence"),
+        ("The minister knows full well that no ambulance was delayed.", "intent-attribution", "knows full well"),
+        ("Developers always inflate their output figures.", "sweeping-generalisation", "Developers always"),
+        ("Their early figures have not survived scrutiny.", "rebuttal", "have not survived scrutiny"),
     ],
 )
 def test_marker_fires(sentence: str, kind: str, words: str) -> None:
@@ -53,6 +59,8 @@ def test_marker_fires(sentence: str, kind: str, words: str) -> None:
         "Interviews were carried out every three months.",
         "At the heart of this debate lies the interplay between expansion and influence.",
         "Each side views the other's actions through the lens of history.",
+        "The valve had been recorded as corroded at the inspection in April 2024.",
+        "Fire crews attending Corder Road on 14 June used the Ashby Road camera gate.",
     ],
 )
 def test_marker_quiet_on_facts(sentence: str) -> None:

@@ -34,7 +34,8 @@ _SPEAKER = re.compile(
 )
 _META = re.compile(r"^\s*whether\b|\b(?:is|are|was|were|remains?) (?:\w+ )?(?:disputed|contested|debated|"
                    r"unclear|uncertain|an open question|a matter of (?:debate|dispute))\b|"
-                   r"\bdisagree(?:ment)? (?:between|over)\b", re.I)
+                   r"\bdisagree(?:ment)? (?:between|over)\b|"
+                   r"\b(?:too early|too soon|premature) to (?:judge|say|tell|know)\b", re.I)
 _GENERIC = frozenset("the of for and news daily weekly press agency report review times post journal".split())
 REGISTRY_MIN_OVERLAP = 0.25
 CACHE_SOURCES = 512  # committed sources whose sentence items are kept between batches

@@ -26,9 +26,11 @@ K_CHUNKS = 8  # neighbour chunks per chunk
 MIN_OVERLAP = 0.2  # shared content stems (over the smaller sentence) before a pair is embedded
 MIN_OVERLAP_ATTRIBUTED = 0.3  # ... for an asserted sentence against an attributed or hedged one
 MIN_OVERLAP_NEGATION = 0.4  # ... for a negation mismatch
-T_ATTRIBUTED = 0.72  # cosine: the same claim, asserted here and attributed or hedged there
+MIN_OVERLAP_MEASURE = 0.1  # ... for conflicting counts of the same things
+T_ATTRIBUTED = 0.66  # cosine: the same claim, asserted here and attributed or hedged there
 T_SOURCED = 0.85  # ... when the other side only names where a figure comes from ("according to", "found")
-T_NUMBERS = 0.70  # cosine: the same statement with a different number or date
+T_NUMBERS = 0.70  # cosine: the same statement with a different percentage, sum or date
+T_MEASURES = 0.55  # ... with a different count of the same things or measure ("4 minutes" / "13 seconds")
 T_ANTONYM = 0.66  # cosine: the same statement with an opposite outcome word
 T_ALIGNED = 0.40  # ... when every other content word of the shorter sentence is in the longer one
 T_NEGATION = 0.74  # cosine: the same statement, negated on one side
@@ -84,7 +86,7 @@ def _eligible(a: Item, b: Item) -> bool:
     if other.mode in ("attributed", "hedged", "quotation"):
         return shared >= MIN_OVERLAP_ATTRIBUTED
     if shared < MIN_OVERLAP:
-        return False
+        return shared >= MIN_OVERLAP_MEASURE and bool(ft.number_conflict(a.feats, b.feats, specific_only=True))
     negated = (a.feats.negations > 0) != (b.feats.negations > 0) and shared >= MIN_OVERLAP_NEGATION
     return negated or bool(ft.antonym_pair(a.feats, b.feats) or ft.number_conflict(a.feats, b.feats))
 
@@ -116,6 +118,8 @@ def _attribution(asserted: Item, other: Item, cos: float) -> Finding | None:
 
 def _contradiction(a: Item, b: Item, cos: float) -> str | None:
     if cos >= T_NUMBERS and (conflict := ft.number_conflict(a.feats, b.feats)):
+        return f"conflicting figures, {conflict}"
+    if cos >= T_MEASURES and (conflict := ft.number_conflict(a.feats, b.feats, specific_only=True)):
         return f"conflicting figures, {conflict}"
     pair = ft.antonym_pair(a.feats, b.feats)
     if pair and (cos >= T_ANTONYM or (cos >= T_ALIGNED and ft.aligned_overlap(a.feats, b.feats, *pair) >= 0.99)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,9 +31,26 @@ _QUANTITY = re.compile(
 )
 _DATE_BOUND = re.compile(r"(?:no later than|not later than|by|before|after|until|from)\s*$", re.I)
 _MONTH_FIRST = re.compile(r"\b(" + "|".join(m.title() for m in _MONTHS) + r")\s(\d{1,2})(?:\s?[-–]\s?(\d{1,2}))?\b")
-_BOUND = re.compile(r"(?:no later than|not later than|before|after|until|at least|more than|less than|fewer than|"
-                    r"up to|over|under|above|below|almost|nearly|some|around|about|roughly|approximately)\s*[£$€]?$",
-                    re.I)
+# What the words before a number say about it: a lower bound, an upper bound, or an estimate.
+_AT_LEAST = re.compile(r"(?:at least|more than|over|above|not less than|no (?:fewer|less) than|upwards of|"
+                       r"in excess of|exceeding)\s*[£$€]?$", re.I)
+_AT_MOST = re.compile(r"(?:fewer than|less than|under|below|up to|no more than|not more than|at most|within|"
+                      r"barely|only)\s*[£$€]?$", re.I)
+_ABOUT = re.compile(r"(?:almost|nearly|some|around|about|roughly|approximately|an estimated|estimated|close to|"
+                    r"more or less)\s*[£$€]?$", re.I)
+_UNITS = {"second": ("time", 1.0), "minute": ("time", 60.0), "hour": ("time", 3600.0), "day": ("time", 86400.0),
+          "week": ("time", 604800.0), "metre": ("length", 1.0), "meter": ("length", 1.0),
+          "kilometre": ("length", 1e3), "kilometer": ("length", 1e3), "km": ("length", 1e3)}
+_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORD = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[- ](" + "|".join(_SMALL[1:10]) + r"))?|(" + "|".join(_SMALL) + r"))\b"
+    r"(?:\s+(hundred|thousand|million|billion))?", re.I)
+_FRACTION = re.compile(r"\b(?:a|one) (half|third|quarter|fifth|tenth)\b(?= of\b)|\b(\d+) (?:in|out of) (\d+)\b", re.I)
+_FRACTIONS = {"half": 50.0, "third": 33.3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
+_MANY = re.compile(r"\b(tens|hundreds|thousands) of (thousands|millions)?\b\s*(?:of\s+)?", re.I)
+_MANY_VALUE = {"tens": 10.0, "hundreds": 100.0, "thousands": 1000.0}
 _ANTONYM_WORDS = {w for pair in lx.ANTONYMS for w in pair}
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
@@ -50,9 +68,22 @@ def stem(word: str) -> str:
 
 @dataclass(frozen=True)
 class Quantity:
+    """A number in a sentence, with the range of values its wording allows ("at least 5", "about 40", "31")."""
+
     value: float
-    unit: str  # "%", "£", "$", "€", "date", "count:<noun stem>"
-    bounded: bool  # "by", "at least", "about": a bound or estimate, not a point value
+    unit: str  # "%", "£", "$", "€", "date", "time" (seconds), "length" (metres), "count:<noun stem>"
+    low: float
+    high: float
+    shown: str = ""  # the number and what it counts, as written ("10,000 homes")
+
+    @property
+    def specific(self) -> bool:
+        """Counted things name what they count; percentages, sums, dates and measures need more context."""
+        return self.unit.startswith("count:")
+
+    @property
+    def point(self) -> bool:
+        return not (math.isinf(self.low) or math.isinf(self.high))
 
 
 @dataclass(frozen=True)
@@ -64,13 +95,50 @@ class Features:
     years: frozenset[int] = frozenset()
 
 
+def _spell_out(text: str) -> str:
+    """Numbers in words as digits: "eleven thousand" -> "11 thousand", "seven in ten" -> "70%",
+    "a third of" -> "33.3% of", "tens of thousands of" -> "at least 10000"."""
+
+    def word(m: re.Match[str]) -> str:
+        tens, unit, small, scale = m.group(1), m.group(2), m.group(3), m.group(4)
+        n = _TENS[tens.lower()] + (_SMALL.index(unit.lower()) if unit else 0) if tens else _SMALL.index(small.lower())
+        return f"{n}{' ' + scale if scale else ''}" if scale != "hundred" else str(n * 100)
+
+    def many(m: re.Match[str]) -> str:
+        n = _MANY_VALUE[m.group(1).lower()] * (_SCALE[m.group(2).lower().rstrip("s")] if m.group(2) else 1.0)
+        return f"at least {n:.0f} "
+
+    def fraction(m: re.Match[str]) -> str:
+        if m.group(1):
+            return f"{_FRACTIONS[m.group(1).lower()]}%"
+        part, whole = int(m.group(2)), int(m.group(3))
+        return f"{100 * part / whole:.0f}%" if 0 < part <= whole <= 100 else m.group(0)
+
+    text = _NUMBER_WORD.sub(word, text)
+    return _FRACTION.sub(fraction, _MANY.sub(many, text))
+
+
+def _range(value: float, before: str) -> tuple[float, float]:
+    """The values the words before a number allow: a point (within 10%), a bound, or an estimate."""
+    if _AT_LEAST.search(before):
+        return value, math.inf
+    if _AT_MOST.search(before):
+        return -math.inf, value
+    if _ABOUT.search(before):
+        return 0.75 * value, 1.33 * value
+    return 0.9 * value, 1.1 * value
+
+
 def _quantities(text: str) -> tuple[Quantity, ...]:
+    text = _spell_out(text)
     out: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
         num = float(m.group("num").replace(",", ""))
         scale = (m.group("scale") or "").lower()
         num *= _SCALE.get(scale, 1.0)
-        bounded = bool(_BOUND.search(text[max(0, m.start() - 20): m.start()]))
+        before = text[max(0, m.start() - 20): m.start()]
+        low, high = _range(num, before)
+        shown = ""
         if m.group("unit"):
             unit = "%"
         elif m.group("cur"):
@@ -78,19 +146,29 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         elif m.group("month") and num <= 31:
             unit = "date"
             num = _MONTHS.index(m.group("month").lower()) * 100 + num
-            bounded = bounded or bool(_DATE_BOUND.search(text[max(0, m.start() - 20): m.start()]))
+            vague = bool(_DATE_BOUND.search(before)) or math.isinf(low) or math.isinf(high) or low < 0.8 * high
+            low, high = (-math.inf, math.inf) if vague else (num, num)
         elif 1900 <= num <= 2100 and not scale:
             continue  # a year: too often shared context ("since 2021") to compare as a value
         else:
             head = _WORD.match(text, m.end() + (1 if text[m.end(): m.end() + 1] == " " else 0))
             if head is None or head.group(0).lower() in _STOP:
                 continue
-            unit = "count:" + stem(head.group(0))
-        out.append(Quantity(num, unit, bounded))
+            measure = _UNITS.get(head.group(0).lower().rstrip("s"))
+            if measure:
+                unit, factor = measure
+                num, low, high = num * factor, low * factor, high * factor
+            else:
+                unit = "count:" + stem(head.group(0))
+            shown = f"{m.group(0).strip()} {head.group(0)}"
+        out.append(Quantity(num, unit, low, high, shown))
     for m in _MONTH_FIRST.finditer(text):  # "June 24-25"
         month = _MONTHS.index(m.group(1).lower()) * 100
-        bounded = bool(_DATE_BOUND.search(text[max(0, m.start() - 20): m.start()]))
-        out += [Quantity(month + int(d), "date", bounded) for d in (m.group(2), m.group(3)) if d and int(d) <= 31]
+        bound = bool(_DATE_BOUND.search(text[max(0, m.start() - 20): m.start()]))
+        for d in (m.group(2), m.group(3)):
+            if d and int(d) <= 31:
+                day = month + int(d)
+                out.append(Quantity(day, "date", -math.inf if bound else day, math.inf if bound else day))
     return tuple(out)
 
 
@@ -121,13 +199,11 @@ def could_conflict(a: Features, b: Features) -> bool:
     )
 
 
-def _close(x: float, y: float) -> bool:
-    return abs(x - y) <= 0.1 * max(abs(x), abs(y), 1e-9)
-
-
-def number_conflict(a: Features, b: Features) -> str | None:
+def number_conflict(a: Features, b: Features, specific_only: bool = False) -> str | None:
     """Conflicting values of the same kind of quantity ("£29,400 a year" against "£46,500 a year").
 
+    Values conflict when no value of one side fits the range the other's wording allows ("more than
+    52,000 homes" against "fewer than 10,000 homes"; "at least 3.5%" does not conflict with "5%").
     Sentences about different years ("in 2014 ... 2%" and "by 2035 ... 5%") are about different things.
     """
     if a.years and b.years and not a.years & b.years:
@@ -135,15 +211,19 @@ def number_conflict(a: Features, b: Features) -> str | None:
     for unit in sorted({q.unit for q in a.quantities} & {q.unit for q in b.quantities}):
         va = [q for q in a.quantities if q.unit == unit]
         vb = [q for q in b.quantities if q.unit == unit]
-        if any(_close(x.value, y.value) for x in va for y in vb):
+        if specific_only and not va[0].specific:
             continue
-        if all(q.bounded for q in va) or all(q.bounded for q in vb):
+        if any(x.low <= y.high and y.low <= x.high for x in va for y in vb):
             continue
+        if not va[0].specific and (not any(q.point for q in va) or not any(q.point for q in vb)):
+            continue  # "at least 3.5%" against "2%" is too often a different target, not a contradiction
         return f"{_show(va[0])} against {_show(vb[0])}"
     return None
 
 
 def _show(q: Quantity) -> str:
+    if q.shown:
+        return q.shown
     if q.unit == "%":
         return f"{q.value:g}%"
     if q.unit in "£$€":

@@ -87,9 +87,30 @@ LOADED = (
     r"hold(?:s|ing)? (?:[\w’'-]+ ){0,4}(?:to ransom|hostage)|misleading|misinformation|disinformation|"
     r"caved(?: in)?|caving in|spins?|spinning|rubber-stamp(?:ed|ing|s)?|slush fund|"
     r"undid|undone|undoing|wreck(?:ed|ing|s)|sabotag(?:e|ed|ing)|gutted|torpedo(?:ed|es)|squander(?:ed|ing)|"
-    r"breakthrough|game-?chang(?:er|ing)|miracle|revolutionary|groundbreaking|militari[sz]ation|warmongering"
+    r"breakthrough|game-?chang(?:er|ing)|miracle|revolutionary|groundbreaking|militari[sz]ation|warmongering|"
+    # name calling for people and groups (propaganda-technique taxonomies: labelling, smear)
+    r"mouthpieces?|shills?|cheerleaders?|apologists?|zealots?|fanatics?|extremists?|ideologues?|cranks?|"
+    r"crackpots?|loons?|nutters?|busybod(?:y|ies)|do-?gooders?|jobsworths?|bean-?counters?|fat cats?|"
+    r"paymasters?|cronyism|stooge|front (?:group|organi[sz]ation)|astroturf(?:ing)?|sock ?puppets?|"
+    r"(?:a|the) creature of|in the pocket of|on the payroll of|bought and paid for|"
+    # money and power framed as corruption
+    r"hush money|sweetheart deals?|backroom deals?|gravy train|cash (?:cow|machine|grab)|money-?spinner|"
+    r"stitch-?up|carve-?up|whitewash(?:ed|es|ing)?|cover-?ups?|smears?|smear campaign|witch-?hunts?|"
+    r"cooked up|trumped-up|made-up|concocted|fabricated|fairy[- ]tales?|pie in the sky|snake oil|"
+    # exaggerated harm and hyperbole
+    r"poison(?:ed|ing|s)?|carnage|massacre|bloodbath|slaughter(?:ed|ing)?|gridlock(?:ed)?|nightmare|"
+    r"war on|assault on|attack on (?:our|the) (?:freedom|rights|way of life)|ransack(?:ed|ing)?|plunder(?:ed|ing)?|"
+    r"dumped|dumping ground|ghost towns?|wastelands?|eyesores?|monstrosit(?:y|ies)|blight(?:ed|s)?|"
+    r"ripped off|rip-?off|scam|con trick|daylight robbery|looted|looting|"
+    r"rat-?running|war zones?|death traps?|killing fields?|"
+    # dismissive framing
+    r"(?:brochure|fantasy|voodoo|fuzzy) (?:maths|math|economics|figures)|spin doctors?|"
+    r"so much hot air|hot air|scaremongers?|doom-?mongers?|naysayers?|nimbys?|"
+    r"idiocy|lunacy|madness|folly|vandalism"
 )
 REBUTTAL = (
+    r"in (?:truth|reality|fact),? (?:it|this|they|he|she) (?:is|are|was|were)\b|"
+    r"have not survived scrutiny|do(?:es)? not (?:stand up|survive|withstand) (?:to )?scrutiny|"
     r"nothing of the (?:kind|sort)|no such thing|exposed as|debunked|baseless|groundless|without foundation|"
     r"has no basis|(?:is|are|was|were) (?:simply |plainly |patently |demonstrably )?(?:false|untrue|a myth|a lie|"
     r"nonsense|a fabrication)|is not what (?:most )?(?:people|anyone|anybody) (?:mean|means|would call)"
@@ -104,7 +125,9 @@ GROUPS = (
     r"politicians|experts|scientists|journalists|economists|immigrants|migrants|muslims|christians|jews|russians|"
     r"americans|ukrainians|europeans|liberals|conservatives|leftists|democrats|republicans|leaders|media|elites|"
     r"governments|men|women|people|critics|voters|citizens|westerners|analysts|companies|unions|bankers|activists|"
-    r"officials|doctors|lawyers"
+    r"officials|doctors|lawyers|developers|corporations|landlords|bureaucrats|councils|councillors|regulators|"
+    r"campaigners|environmentalists|motorists|drivers|cyclists|bosses|executives|shareholders|investors|"
+    r"lobbyists|drug companies|drugmakers|bankers|farmers|residents|teachers|students|protesters|refugees"
 )
 # Antonymous outcome words: a pair of close sentences using opposite members states opposite outcomes.
 ANTONYMS = [

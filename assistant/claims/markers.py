@@ -42,6 +42,7 @@ _MARKERS: list[_Marker] = [
         r"(?:(?!and\b|or\b|but\b|of\b)[\w’'-]+ ){1,5}?(?:(?!\w*ss\b)\w+s|is|has|can|cannot|"
         r"will|must|should|would|never|always)\b|"
         r"\b(?:has|have|had) always (?:been|sought|wanted|tried|used|opposed|supported)\b|"
+        rf"\b(?:{lx.GROUPS}) (?:always|never|invariably|inevitably)\b|"
         r"\balways (?:has|have|had)\b|\bnever (?:has|have|had|once)\b|\bnot once\b|"
         r"\b(?:will|would|can|could) never\b|\bnever (?:works?|learns?|changes?|delivers?|succeeds?)\b|"
         r"\b(?:and|but) nothing else\b|\bnothing but\b|"
@@ -71,7 +72,12 @@ _MARKERS: list[_Marker] = [
         r"\bpretend(?:s|ed|ing)? to\b|\bmasquerad(?:es|ed|ing) as\b|\bbehind the scenes\b|"
         r"\bbecause (?:it|they|he|she) (?:knew|wanted|feared|hoped)\b|"
         r"\b(?:buried|concealed|covered up|hushed up|whitewash(?:ed|ing)?|swept) (?:the|a|an|its|their|his|her)\b|"
-        r"\bprofit(?:s|ed|ing)? from (?:fear|war|conflict|misery|suffering)\b", _I),
+        r"\bprofit(?:s|ed|ing)? from (?:fear|war|conflict|misery|suffering)\b|"
+        r"\bknows? (?:full well|perfectly well|very well)\b|\b(?:to buy|buying|bought) (?:our|their|local|public|"
+        r"his|her) (?:silence|support|votes?|loyalty|acquiescence)\b|"
+        r"\bwas never (?:really )?about\b|\b(?:is|was|has) (?:all |only |always )?(?:been )?about (?:money|profit|"
+        r"power|control|votes)\b|\b(?:simply|just) refus(?:es|ing|ed) to\b|"
+        r"\bmade up (?:his|her|their|its) mind\b|\bwalk away scot-free\b|\blet (?:\w+ ){0,2}off the hook\b", _I),
         "Attributes hidden motives or intent: {words}."),
     _Marker("causal-blame", re.compile(
         rf"\b(?:{lx.CAUSE_VERB})\b(?:\s+(?!\d|(?:is|are|was|were|be|been|has|had)\b)[\w’'-]+){{0,5}}?\s+"
