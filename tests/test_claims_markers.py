@@ -22,6 +22,7 @@ from assistant.claims.markers import markers
         ("His only goal is to rebuild the empire.", "intent-attribution", "only goal"),
         ("NATO expansion caused the war in Ukraine.", "causal-blame", "caused the war"),
         ("The policy is being dictated by Washington.", "causal-blame", "dictated by"),
+        ("This appeal only exists because lobbyists talked ministers round.", "causal-blame", "only exists because"),
         ("The Kyiv regime is a Western puppet.", "loaded-language", "regime"),
         ("A small group of officials is holding the region's economy to ransom.", "loaded-language", "to ransom"),
         ("Fluoride in tap water is completely safe.", "overstated-certainty", "completely safe"),

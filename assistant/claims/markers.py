@@ -83,7 +83,8 @@ _MARKERS: list[_Marker] = [
         rf"\b(?:{lx.CAUSE_VERB})\b(?:\s+(?!\d|(?:is|are|was|were|be|been|has|had)\b)[\w’'-]+){{0,5}}?\s+"
         rf"(?:{lx.NEGATIVE_OBJECT})\b|"
         rf"\b(?:{lx.NEGATIVE_OBJECT})\b[^,;.]*?\b(?:is|are|was|were|being|been) (?:\w+ )?{lx.CAUSE_PASSIVE} by\b|"
-        rf"\b{lx.BLAME_PASSIVE} by\b", _I),
+        rf"\b{lx.BLAME_PASSIVE} by\b|"
+        r"\b(?:only|solely|purely|simply) (?:exists?|happened|came about|began|started) because\b", _I),
         "Assigns causal blame: {words}."),
     _Marker("loaded-language", re.compile(rf"\b(?:{lx.LOADED})(?![\w-])", _I),
             "Uses loaded or partisan terms: {words}."),
