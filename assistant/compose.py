@@ -96,17 +96,18 @@ def compose(groups: Sequence[Sequence[Candidate]], evidence: Evidence) -> tuple[
     for group in groups:
         if len(group) == 1:
             c = group[0]
+            source_text = evidence.sources[c.source_id].text
+            pieces = [c]
             before = _antecedent(c, evidence, chosen)
             if before is not None:  # "He warned that ..." needs the sentence that says who he is
                 chosen.add(before.key)
                 if before.flag is not None:
                     flags.setdefault((before.flag.source_id, before.flag.start), before.flag)
-                text = evidence.sources[c.source_id].text[before.start : c.end]
-                c = replace(c, start=before.start, text=text, flag=c.flag or before.flag)
-            n = cite(c)
-            marks = f"[{n}]"
-            source_text = evidence.sources[c.source_id].text
-            parts.append(attributed(c, c.text, marks, source_text) if c.flag else with_marker(c.text, marks))
+                pieces = [before, c]
+                c = replace(c, start=before.start, text=source_text[before.start : c.end], flag=c.flag or before.flag)
+            marks = f"[{cite(c)}]"  # one quote spans both sentences; each sentence carries its marker
+            parts += [attributed(x, x.text, marks, source_text) if x.flag else with_marker(x.text, marks)
+                      for x in pieces]
         else:
             sides = [_quoted(c, cite(c)) for c in group]
             parts.append("Sources disagree: " + "; ".join(sides) + ".")

@@ -15,7 +15,7 @@ from assistant.types import Answer
 SUPPORT_THRESHOLD = 0.7  # share of a sentence's content words a quote must contain to support it
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]?(?:\s*\[\d+(?:\s*,\s*\d+)*\])*)\s+(?=[A-Z0-9\"“‘*(\[])|\n+")
-_ACCORDING = re.compile(r"^\s*according to [^,]+,\s*", re.IGNORECASE)
+_ACCORDING = re.compile(r"^\s*according to (?:\*[^*\n]+\*(?:\s*\([^)\n]*\))?|[^,]+),\s*", re.IGNORECASE)
 _LABEL = re.compile(r"\*[^*\n]+\*(?:\s*\([^)\n]*\))?")
 _CLAUSE = re.compile(r"(?<=\])\s*;\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*%?")

@@ -10,6 +10,7 @@ from assistant.types import Answer, Citation
 from evals.judge import JudgeError, grade, judge_metrics, parse_grade
 from evals.scorers import (
     citation_metrics,
+    claim_text,
     fact_found,
     latency_metrics,
     percentile,
@@ -110,6 +111,14 @@ def test_numbers_must_be_in_the_quote() -> None:
     wrong = SPENDING.replace("5%", "3.5%")
     answer = Answer("q", f"{wrong[:-1]} [1].", "extractive", [cite(1, SPENDING)])
     assert score_citations("c", answer, {"ledger": TEXT}).claims_supported == 0
+
+
+def test_attribution_frame_is_not_part_of_the_claim() -> None:
+    """Candor's own "According to *Title* (publisher, type)," goes, even when the title has commas."""
+    title = "*Minutes of the Meeting, 14 October 2025 (extract: Item 7, fluoridation)* (Harbour City Council, minutes)"
+    claim = claim_text(f"According to {title}, the council voted 7–5 [2].")
+    assert claim.split() == ["the", "council", "voted", "7–5", "."]
+    assert claim_text("According to officials, 40 people died [1].").split() == ["40", "people", "died", "."]
 
 
 def test_two_citations_needed_together_are_both_precise() -> None:
