@@ -123,3 +123,12 @@ def test_flags_for_spans_finds_the_flags_an_answer_relies_on(library: Library, t
     flag = flags_for_spans(library, [(alpha.source_id, 0, len(text))])[0]
     assert text[flag.start: flag.end] == flag.sentence
     assert flag.to_dict()["reasons"][0]["evidence"][0]["title"] == "Beta"
+
+
+def test_a_source_calling_the_matter_disputed_flags_the_one_asserting_it(library: Library, tmp_path: Path) -> None:
+    disputed = "Whether the Karvo dam project destroyed the nesting grounds of the river dolphin is disputed."
+    _ingest(library, _source(tmp_path, "Alpha", ASSERTED, FACT), _source(tmp_path, "Delta", disputed, FACT))
+    flags = list_flags(library)
+    assert [(f.title, f.sentence) for f in flags] == [("Alpha", ASSERTED)]  # never the meta-statement itself
+    reason = flags[0].reasons[0]
+    assert reason.kind == "disputed-elsewhere" and reason.evidence[0].quote == disputed

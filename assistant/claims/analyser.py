@@ -32,10 +32,6 @@ _SPEAKER = re.compile(
     rf"(?:^|\n)[ \t]*((?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|The) {_NAME}(?: {_NAME}){{0,3}}|{_NAME}(?: {_NAME}){{1,4}}|"
     rf"{_NAME})(?: \([^()\n]{{1,80}}\))?):[ \t]"
 )
-_META = re.compile(r"^\s*whether\b|\b(?:is|are|was|were|remains?) (?:\w+ )?(?:disputed|contested|debated|"
-                   r"unclear|uncertain|an open question|a matter of (?:debate|dispute))\b|"
-                   r"\bdisagree(?:ment)? (?:between|over)\b|"
-                   r"\b(?:too early|too soon|premature) to (?:judge|say|tell|know)\b", re.I)
 _GENERIC = frozenset("the of for and news daily weekly press agency report review times post journal".split())
 REGISTRY_MIN_OVERLAP = 0.25
 CACHE_SOURCES = 512  # committed sources whose sentence items are kept between batches
@@ -159,7 +155,7 @@ class ClaimAnalyser:
             items = _items(p, self_names(p.source))
             by_source[p.source.source_id] = items
             for it in items:
-                if it.mode != "asserted" or _META.search(it.text):
+                if it.mode != "asserted" or it.meta:
                     continue
                 reasons = markers(it.text)
                 if reasons:
@@ -178,7 +174,7 @@ class ClaimAnalyser:
                 if reasons:
                     plan.intrinsic.setdefault(it.key, []).extend(reasons[:1])
         plan.findings = [f for f in cs.judge_pairs(pairs, found)
-                         if not _META.search(f.target.text)]
+                         if not f.target.meta]
         if self._use_llm and not refresh:
             self._llm(batch, by_source, plan)
         return plan

@@ -1,4 +1,5 @@
-"""Cross-source signals: attributed-elsewhere and contradicted, from sentence pairs of neighbouring chunks.
+"""Cross-source signals: attributed-elsewhere, disputed-elsewhere and contradicted, from sentence pairs of
+neighbouring chunks.
 
 Candidate pairs come from the vector index, not from all pairs: each chunk of a new source asks Chroma for
 its `K_CHUNKS` nearest chunks of other sources, and only sentences inside such a chunk pair are compared.
@@ -11,6 +12,7 @@ those, and cached in the library's sentence collection so later batches reuse th
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +23,7 @@ from assistant.claims import features as ft
 from assistant.types import Evidence, Reason
 
 log = logging.getLogger(__name__)
-CROSS_KINDS = ("attributed-elsewhere", "contradicted")
+CROSS_KINDS = ("attributed-elsewhere", "disputed-elsewhere", "contradicted")
 K_CHUNKS = 8  # neighbour chunks per chunk
 MIN_OVERLAP = 0.2  # shared content stems (over the smaller sentence) before a pair is embedded
 MIN_OVERLAP_ATTRIBUTED = 0.3  # ... for an asserted sentence against an attributed or hedged one
@@ -34,6 +36,13 @@ T_MEASURES = 0.55  # ... with a different count of the same things or measure ("
 T_ANTONYM = 0.66  # cosine: the same statement with an opposite outcome word
 T_ALIGNED = 0.40  # ... when every other content word of the shorter sentence is in the longer one
 T_NEGATION = 0.74  # cosine: the same statement, negated on one side
+MIN_OVERLAP_META = 0.15  # shared content stems with a sentence that calls a matter disputed or open
+T_DISPUTED = 0.45  # cosine: an asserted claim and another source's "whether X is disputed" about it
+# A sentence about a dispute rather than a side of it: "Whether X is disputed", "X remains unclear".
+META = re.compile(r"^\s*whether\b|\b(?:is|are|was|were|remains?) (?:\w+ )?(?:disputed|contested|debated|"
+                  r"unclear|uncertain|an open question|a matter of (?:debate|dispute))\b|"
+                  r"\bdisagree(?:ment)? (?:between|over|about)\b|"
+                  r"\b(?:too early|too soon|premature) to (?:judge|say|tell|know)\b", re.I)
 _SOURCING = ("according to", "reported", "found", "figures", "estimated", "estimates", "per ", "show", "data")
 
 
@@ -52,6 +61,11 @@ class Item:
     cue: str
     core: str
     feats: ft.Features = field(repr=False)
+
+    @property
+    def meta(self) -> bool:
+        """Whether the sentence is about a dispute ("Whether X is disputed") rather than a side of it."""
+        return self.mode == "asserted" and bool(META.search(self.text))
 
     @property
     def key(self) -> tuple[str, int]:
@@ -79,9 +93,11 @@ class Finding:
 
 def _eligible(a: Item, b: Item) -> bool:
     """Whether a pair could yield a signal, judged without vectors (so most pairs are never embedded)."""
-    if "asserted" not in (a.mode, b.mode) or "question" in (a.mode, b.mode):
+    if "asserted" not in (a.mode, b.mode) or "question" in (a.mode, b.mode) or (a.meta and b.meta):
         return False
     shared = ft.overlap(a.feats, b.feats)
+    if a.meta or b.meta:
+        return shared >= MIN_OVERLAP_META
     other = b if a.mode == "asserted" else a
     if other.mode in ("attributed", "hedged", "quotation"):
         return shared >= MIN_OVERLAP_ATTRIBUTED
@@ -132,6 +148,12 @@ def _contradiction(a: Item, b: Item, cos: float) -> str | None:
 
 def judge_pair(a: Item, b: Item, cos: float) -> list[Finding]:
     """The findings one sentence pair yields, on whichever side is asserted."""
+    if a.meta or b.meta:
+        target, other = (b, a) if a.meta else (a, b)
+        if target.mode != "asserted" or target.meta or cos < T_DISPUTED:
+            return []
+        detail = f"{other.title} treats this as disputed or open (“{other.text.strip()}”), not as fact."
+        return [Finding(target, other, "disputed-elsewhere", detail, cos)]
     conflict = _contradiction(a, b, cos)
     if conflict:
         found = []
@@ -149,7 +171,11 @@ def judge_pair(a: Item, b: Item, cos: float) -> list[Finding]:
 
 
 def judge_pairs(pairs: Iterable[tuple[Item, Item]], vectors: dict[tuple[str, int], Any]) -> list[Finding]:
-    """Findings of all pairs, keeping the best one per (target sentence, kind, evidence source)."""
+    """Findings of all pairs, keeping the best one per (target sentence, kind, evidence source).
+
+    A statement that a matter is disputed names one claim, so in each source it marks only the sentence
+    closest to it, not every sentence on the same topic.
+    """
     best: dict[tuple[str, int, str, str], Finding] = {}
     for a, b in pairs:
         va, vb = vectors.get(a.key), vectors.get(b.key)
@@ -162,4 +188,11 @@ def judge_pairs(pairs: Iterable[tuple[Item, Item]], vectors: dict[tuple[str, int
             k = (*f.target.key, f.kind, f.evidence.source_id)
             if k not in best or best[k].score < f.score:
                 best[k] = f
-    return list(best.values())
+    closest: dict[tuple[tuple[str, int], str], Finding] = {}
+    for f in best.values():
+        if f.kind == "disputed-elsewhere":
+            k2 = (f.evidence.key, f.target.source_id)
+            if k2 not in closest or closest[k2].score < f.score:
+                closest[k2] = f
+    return [f for f in best.values()
+            if f.kind != "disputed-elsewhere" or closest[(f.evidence.key, f.target.source_id)] is f]

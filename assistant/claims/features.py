@@ -21,6 +21,8 @@ _WORD = re.compile(r"[a-z][a-z’'-]*[a-z]|[a-z]", re.I)
 _SUFFIXES = ("ational", "ations", "ation", "ions", "ion", "ments", "ment", "ness", "ingly", "ings", "ing", "edly",
              "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
 _NEG = re.compile(rf"\b(?:{lx.NEGATION})\b", re.I)
+# A non-restrictive relative clause (", which maintains that it could not ..., ") does not negate the main claim.
+_ASIDE = re.compile(r",\s+(?:who|whom|which|whose)\b[^,;:]*,")
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _MONTHS = "january february march april may june july august september october november december".split()
 _QUANTITY = re.compile(
@@ -178,7 +180,7 @@ def features(text: str) -> Features:
     return Features(
         stems=frozenset(stem(w) for w in words if w not in _STOP and len(w) > 2),
         quantities=_quantities(text),
-        negations=len(_NEG.findall(text)),
+        negations=len(_NEG.findall(_ASIDE.sub(",", text))),
         antonyms=frozenset(w for w in words if w in _ANTONYM_WORDS),
         years=frozenset(int(y) for y in _YEAR.findall(text)),
     )
