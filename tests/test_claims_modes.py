@@ -59,6 +59,19 @@ SEED = "/work/shared/seeds/000_5b7ffd7ed0d8841e.txt"
         ("The firm dumped the solvent into the river and then told everyone it was safe.", "asserted", ""),
         ("The firm's annual accounts show maintenance spending rising every year.", "attributed", "show"),
         ("A final decision is expected in the summer of 2026.", "hedged", "is expected in"),
+        ("The trust may not begin the change until the minister has responded.", "asserted", ""),
+        ("Anyone with footage may upload it, and anyone with information may call 101.", "asserted", ""),
+        ("The group gave notice on 28 October, and the force acknowledged it on 30 October.", "asserted", ""),
+        ("The chief executive will answer questions at a public meeting.", "asserted", ""),
+        ("For calls inside the zone, the median response was 13 seconds longer.", "asserted", ""),
+        ("Their useful idiots will call this militarisation.", "asserted", ""),
+        ("He assured councillors that no protester had needed a hospital bed.", "attributed", "assured"),
+        ("The paper and its columnists call us out-of-town agitators.", "attributed", "call"),
+        ("The group would have you believe that eight thousand people came.", "attributed",
+         "would have you believe"),
+        ("The review puts the typical extra journey at nineteen minutes.", "attributed",
+         "puts the typical extra journey at nineteen"),
+        ("Strelford has the staff, and no one will be put at greater risk.”", "quotation", "quote"),
     ],
 )
 def test_modes(sentence: str, mode: str, cue: str) -> None:
@@ -125,3 +138,15 @@ def test_a_source_speaking_of_itself() -> None:
     hired = classify("Specialists engaged by Brenmoor have confirmed that the solvent evaporates.", names)
     assert (hired.mode, hired.cue) == ("attributed", "confirmed")
     assert classify("Brenmoor has confirmed that the solvent evaporates.", names).mode == "asserted"
+
+
+def test_a_speech_runs_on_over_paragraphs_until_the_record_speaks() -> None:
+    """Hansard style: a member's speech spans paragraphs; the record's narrative lines are its own."""
+    text = ("Ms Joanna Pike (Wexcombe) (Lab): I beg to move the motion.\n\n"
+            "Lives will be lost on the Fen road, and I will not stay silent.\n\n"
+            "Sir Graham Tolley (Strelford) (Con): The staff at Strelford have done well.\n\n"
+            "Question put and agreed to.\n")
+    source = Source("s", text, "Debate", source_type="transcript")
+    modes = {s.text: s.mode for s in segment(source)}
+    assert modes["Lives will be lost on the Fen road, and I will not stay silent."] == "attributed"
+    assert modes["Question put and agreed to."] == "asserted"

@@ -30,8 +30,11 @@ log = logging.getLogger(__name__)
 _NAME = r"[A-Z][\w.'’-]+"
 _SPEAKER = re.compile(
     rf"(?:^|\n)[ \t]*((?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|The) {_NAME}(?: {_NAME}){{0,3}}|{_NAME}(?: {_NAME}){{1,4}}|"
-    rf"{_NAME})(?: \([^()\n]{{1,80}}\))?):[ \t]"
+    rf"{_NAME})(?: \([^()\n]{{1,80}}\)){{0,2}}):[ \t]"
 )
+_SPEECH = re.compile(r"\b(?:I|I'm|I’m|we|We|my|My|our|Our|us|me|you|You|your|Your)\b|"
+                     r"\bhon\. (?:Member|Friend|Gentleman|"
+                     r"Lady)\b|\b(?:Mr|Madam) (?:Speaker|Chairman|Deputy Speaker)\b|\bPresiding Officer\b")
 _GENERIC = frozenset("the of for and news daily weekly press agency report review times post journal".split())
 REGISTRY_MIN_OVERLAP = 0.25
 CACHE_SOURCES = 512  # committed sources whose sentence items are kept between batches
@@ -84,7 +87,11 @@ def self_names(source: Source) -> frozenset[str]:
 
 
 def _speaker_turns(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, label) of transcript turns; a turn runs to the next paragraph break or the next label."""
+    """(start, end, label) of transcript turns.
+
+    A turn runs to the next label; a later paragraph belongs to it only while it reads as speech (first or
+    second person, or addressing the chair), so the record's own narrative lines stay the record's.
+    """
     found = []
     for m in _SPEAKER.finditer(text):
         label = m.group(1)
@@ -92,10 +99,12 @@ def _speaker_turns(text: str) -> list[tuple[int, int, str]]:
             found.append((m.start(1), m.end(), label.strip()))
     turns = []
     for i, (start, after, label) in enumerate(found):
-        brk = re.search(r"\n\s*\n", text[after:])
-        end = after + brk.start() if brk else len(text)
-        if i + 1 < len(found):
-            end = min(end, found[i + 1][0])
+        limit = found[i + 1][0] if i + 1 < len(found) else len(text)
+        end = after
+        for para in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text[after:limit]):
+            if para.start() > 0 and not _SPEECH.search(para.group(0)):
+                break  # a narrative line of the record ("Question put and agreed to.") ends the turn
+            end = after + para.end()
         turns.append((start, end, label))
     return turns if len(turns) >= 2 else []  # one "Label:" line is a heading, not a transcript
 

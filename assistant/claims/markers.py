@@ -25,7 +25,8 @@ class _Marker:
     detail: str  # "{words}" is replaced by the quoted matches
 
 
-_WILL = re.compile(r"\bwill\s+(?:not\s+)?(?:(?:\w+ly|only|also|soon|never|still|even|further|now)\s+)?([\w-]+)"
+_WILL = re.compile(r"\bwill\s+(?:not\s+)?(?:(?:\w+ly|only|also|soon|never|still|even|further|now|in future|"
+                   r"in time|then)\s+)?([\w-]+)"
                    r"(?:\s+([\w-]+))?", _I)
 _MARKERS: list[_Marker] = [
     _Marker("unhedged-prediction", re.compile(
@@ -107,12 +108,16 @@ def _keep_prediction(text: str, m: re.Match[str]) -> bool:
     if will is None:
         return True
     clause = re.split(r"[,;:]", text[: m.start()])[-1]
+    if re.search(r"\b(?:under which|whereby|by which)\b", clause, re.I):
+        return False  # the terms of a decision: "approved a plan under which the unit will become ..."
     if _CONDITIONAL.search(clause) or _SCHEDULE.search(text):
         return False  # "whether these steps will ...", "will meet on Tuesday"
     subject = _WORD.findall(clause)
     if subject and subject[-1].lower() in ("we", "i", "you"):
         return False  # one's own plans: "we will stay out until ..."
     verb, after = will.group(1).lower(), (will.group(2) or "").lower()
+    if verb in lx.PREPOSITIONS:
+        return False
     if verb == "be":
         if re.fullmatch(r"\w+(?:ed|en|wn)", after):
             return after in lx.EVALUATIVE_PARTICIPLES

@@ -10,6 +10,8 @@ from assistant.types import Mode
 
 # Quoted spans: curly or straight double quotes and guillemets (single quotes double as apostrophes).
 _QUOTE = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
+# The last sentence of a quotation spanning several sentences: a closing quote with no opening one before it.
+_QUOTE_TAIL = re.compile(r"^[^“\"«]*[.!?]”$|^[^“\"«]*[.!?]\"$")
 # Non-restrictive relative clauses (", who ... ," / ", which ... ,"): a reporting verb inside one
 # ("Putin, who has said X, attended") speaks for the clause, not for the sentence.
 _REL_CLAUSE = re.compile(r",\s+(?:who|whom|which|whose)\b[^,;:]*,")
@@ -23,18 +25,19 @@ _STRONG = (
     r"say|says|said|saying|tells|told|argues?|argued|insists?|insisted|contends?|contended|warns?|warned|"
     r"reiterates?|reiterated|stresse[sd]|emphasi[sz]e[sd]|asserts?|asserted|alleges|accuse[sd]|"
     r"contest(?:s|ed)|disputes|disputed|rejects|rejected|dismisse[sd]|countere?d?|lamented|complained|"
-    r"declared|proclaimed|testified|vowed|tweeted|wrote|writes|quipped|conceded|admitted|acknowledged|denie[sd]"
+    r"declared|proclaimed|testified|vowed|tweeted|wrote|writes|quipped|conceded|admitted|denie[sd]"
 )
 # Verbs that report speech or thought only with a complement ("claimed that", "noted:", ", he added.").
 _WEAK = (
     r"claims?|claimed|maintains?|maintained|states|stated|notes|noted|adds|added|explains?|explained|"
     r"announce[sd]?|predicts?|predicted|reports|reported|observe[sd]?|remarked|confirm(?:s|ed)?|"
     r"responded|replied|recalled|agreed|advised|cautioned|informed|assured|believes?|believed|thinks|thought|"
+    r"acknowledged|acknowledges|reminded|promised|"
     r"fears?|feared|hopes?|hoped|"
     r"expects?|expected|doubts?|doubted|questions|questioned|found|finds|shows?|showed|shown|concluded?|"
     r"concludes|revealed?|reveals|indicated|highlighted|underscored|signall?ed|estimated|estimates|"
     r"pointed out|points out|made clear|makes clear|made the case|echoed|echoes|suggested|"
-    r"describe[sd]|called|calls|branded|dubbed|labell?ed|characteri[sz]ed|portrayed|framed|cast"
+    r"describe[sd]|call|called|calls|branded|dubbed|labell?ed|characteri[sz]ed|portrayed|framed|cast"
 )
 _PARTICIPLE = (
     r"saying|arguing|claiming|insisting|warning|noting|stressing|emphasi[sz]ing|adding|asserting|contending|"
@@ -58,7 +61,9 @@ _EVIDENTIAL = re.compile(r"found|finds|shows?|showed|shown|revealed?|reveals|ind
 # A document as the subject of an evidential verb reports what it records: "the accounts show spending rising".
 _DOCUMENT = frozenset("""accounts figures data records statistics survey surveys study studies report reports minutes
     logs results numbers polling poll polls census audit audits review""".split())
-_NOUN_AFTER = frozenset("beyond without in of no any some little much".split())  # "beyond doubt", "in question"
+# A word these follow is a noun, not a reporting verb: "beyond doubt", "in question", "for calls".
+_NOUN_AFTER = frozenset("beyond without in of for from with no any some little much".split())
+_ASKS = frozenset("answer answers answered answering take takes took field fields fielded raise raised put ask".split())
 _NOT_SPEECH = re.compile(r"\s+(?:nothing|little|no more|not a word)\b|\s+(?:the same|a (?:different|similar)|"
                          r"its own|their own) story\b", re.I)
 _SELF_NOUNS = frozenset("company group coalition council board agency union association".split())  # "the company"
@@ -78,6 +83,12 @@ _FRAMES: list[tuple[re.Pattern[str], Mode]] = [
     (re.compile(r"\b(?:amid|despite|over|following) (?:\w+ )?(?:claims|reports|allegations|accusations|suggestions|"
                 r"speculation|rumou?rs|assertions) that\b", re.I), "attributed"),
     (re.compile(r"\b(?:as|in) (?:\w+ ){1,3}(?:put it|words)\b", re.I), "attributed"),
+    (re.compile(r"\bwould (?:have|like) (?:you|us|people|readers|voters|the public) (?:to )?believe\b", re.I),
+     "attributed"),
+    (re.compile(r"\b(?:puts|estimates|reckons|prices|values) (?:the |its |their |this |that )?(?:[\w-]+ ){0,4}at "
+                r"(?:about |around |some |roughly |more than |less than |up to |just )?"
+                r"(?:[£$€]?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty)\b)",
+                re.I), "attributed"),
     (re.compile(r"\b(?:is|are|was|were|been|being) (?:\w+ly )?(?:said|claimed|reported|argued|alleged|asserted)"
                 r"(?: (?:on|in|by|at) [^,.;]{1,50}?)? (?:to|that)\b", re.I), "attributed"),
     (re.compile(r"\b(?:is|are|was|were|been|being) (?:\w+ly )?(?:seen|viewed|regarded|perceived|framed|described|"
@@ -88,7 +99,8 @@ _FRAMES: list[tuple[re.Pattern[str], Mode]] = [
 # "may" granting permission ("Claims may be made online", "The operator may appeal within 28 days") is deontic.
 _PERMITTED = (
     r"apply|appeal|attend|ask|inspect|sign|submit|request|raise|object|comment|contact|email|write|register|vote|"
-    r"join|speak|choose|opt|take part|view|collect|obtain|claim|lodge|send|"
+    r"join|speak|choose|opt|take part|view|collect|obtain|claim|lodge|send|upload|call|phone|visit|book|"
+    r"not (?:begin|start|proceed|commence|implement|go ahead|take effect|be used|be published|be disclosed)|"
     r"be (?:made|sent|submitted|lodged|obtained|inspected|viewed|collected|raised|addressed|directed|downloaded|"
     r"returned|posted|emailed|requested)"
 )
@@ -162,6 +174,9 @@ def _self_belief(text: str, self_names: frozenset[str]) -> str | None:
 def _complement_follows(text: str, start: int, end: int) -> bool:
     if re.match(_COMPLEMENT, text[end:], re.IGNORECASE):
         return True
+    if re.match(r"\s+(?:the |its |their |his |her )?\w+\s+that\b", text[end:]) and not re.match(
+            r"\s+(?:so|such|now|all|is|was|are|were)\b", text[end:], re.I):
+        return True  # an indirect object: "assured councillors that ..."
     # a trailing attribution: ", he added." / ", officials noted on Tuesday." / ", said the minister."
     clause = text[:start].rsplit(",", 1)
     if len(clause) < 2 or len(clause[1].split()) > 5:
@@ -219,8 +234,8 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
         while words_before and (words_before[-1] in _ADVERBS or words_before[-1].endswith("ly")):
             words_before.pop()
         prev = words_before[-1] if words_before else ""
-        if weak and prev in _NOUN_AFTER:
-            continue  # a noun: "beyond doubt", "in question"
+        if weak and (prev in _NOUN_AFTER or (word.startswith("question") and prev in _ASKS)):
+            continue  # a noun: "beyond doubt", "in question", "will answer questions"
         if prev == "to" or prev in _BE:
             continue  # an infinitive ("findings to announce") or a passive ("is disputed")
         if word in ("say", "says") and prev == "a":
@@ -233,12 +248,14 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
             continue  # "This shows that ...", "..., as the survey showed": the author's own inference
         if weak and _EVIDENTIAL.fullmatch(word) and agent in _DOCUMENT and not _in_relative_clause(text, m.start()):
             return m.group(0), m.end()  # "the accounts show spending rising": what a record says
-        if weak and word in ("called", "calls") and re.match(r"\s+(?:for|on|off|in|up)\b", text[m.end():]):
-            continue
+        if weak and word in ("call", "called", "calls") and (
+                re.match(r"\s+(?:for|on|off|in|up)\b", text[m.end():]) or prev in ("will", "would", "might", "may")):
+            continue  # "called for", and a prediction of what someone will call it
         if strong or _complement_follows(text, m.start(), m.end()) or (
-            word in ("described", "describes", "branded", "dubbed", "labelled", "labeled", "called", "portrayed",
-                     "framed", "cast", "characterized", "characterised")
-            and re.search(r"\bas\b|\b(?:a|an|the)\b", text[m.end(): m.end() + 40])
+            word in ("described", "describes", "branded", "dubbed", "labelled", "labeled", "call", "called", "calls",
+                     "portrayed", "framed", "cast", "characterized", "characterised")
+            and (re.search(r"\bas\b|\b(?:a|an|the)\b", text[m.end(): m.end() + 40])
+                 or re.match(r"\s+(?:us|them|him|her|it|this|that|these|those|me)\s+\w", text[m.end():]))
         ):
             return m.group(0), m.end()
     return None
@@ -305,7 +322,7 @@ def _classify_clause(text: str, self_names: frozenset[str]) -> Reading:
             core = first.group(0).strip("“”\"«» ,") if first else stripped
             return Reading("attributed", f"quote + {cue}", core)
         return Reading("attributed", cue, _core(stripped, end))
-    if quoted >= 0.6 * len(stripped):
+    if quoted >= 0.6 * len(stripped) or _QUOTE_TAIL.search(stripped):
         return Reading("quotation", "quote", stripped)
     if stripped.endswith("?"):
         return Reading("question", "?", stripped)
