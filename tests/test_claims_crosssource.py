@@ -132,3 +132,14 @@ def test_a_source_calling_the_matter_disputed_flags_the_one_asserting_it(library
     assert [(f.title, f.sentence) for f in flags] == [("Alpha", ASSERTED)]  # never the meta-statement itself
     reason = flags[0].reasons[0]
     assert reason.kind == "disputed-elsewhere" and reason.evidence[0].quote == disputed
+
+
+def test_a_document_cited_as_the_speaker_is_sourcing_not_a_party(library: Library, tmp_path: Path) -> None:
+    """"The inspection report states that X" names where X comes from; it does not make X contested."""
+    fact = "Tank T4 had been logged as badly corroded during the spring check, long before it gave way."
+    cited = "The inspection report states that tank T4 had been recorded as corroded at an inspection in April 2024."
+    party = "Campaigners say that tank T4 had been recorded as corroded at an inspection in April 2024."
+    _ingest(library, _source(tmp_path, "Alpha", fact), _source(tmp_path, "Beta", cited))
+    assert _flags(library) == {}
+    _ingest(library, _source(tmp_path, "Gamma", party))
+    assert _flags(library) == {fact: ["attributed-elsewhere"]}

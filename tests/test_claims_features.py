@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from assistant.claims.features import features, number_conflict
+from assistant.claims.features import features, negated_clause, number_conflict
 
 
 def quantity(text: str) -> tuple[float, str, float, float]:
@@ -53,3 +53,10 @@ def test_specific_only_keeps_counted_things() -> None:
     assert number_conflict(a, b, specific_only=True) is None
     homes = features("It powers 52,000 homes."), features("It powers 10,000 homes.")
     assert number_conflict(*homes, specific_only=True) == "52,000 homes against 10,000 homes"
+
+
+def test_the_negated_clause_is_the_one_carrying_the_negation() -> None:
+    clause = negated_clause("Forty-seven people were arrested, and not one has been charged with violence.")
+    assert clause is not None and "arrest" not in clause.stems and "charg" in clause.stems
+    aside = "The company, which says the failure could not be foreseen, had recorded the valve as corroded."
+    assert features(aside).negations == 0 and negated_clause(aside) is None

@@ -35,7 +35,7 @@ T_NUMBERS = 0.70  # cosine: the same statement with a different percentage, sum 
 T_MEASURES = 0.55  # ... with a different count of the same things or measure ("4 minutes" / "13 seconds")
 T_ANTONYM = 0.66  # cosine: the same statement with an opposite outcome word
 T_ALIGNED = 0.40  # ... when every other content word of the shorter sentence is in the longer one
-T_NEGATION = 0.74  # cosine: the same statement, negated on one side
+T_NEGATION = 0.60  # cosine: the same statement, negated on one side (in the clause that shares its words)
 MIN_OVERLAP_META = 0.15  # shared content stems with a sentence that calls a matter disputed or open
 T_DISPUTED = 0.45  # cosine: an asserted claim and another source's "whether X is disputed" about it
 # A sentence about a dispute rather than a side of it: "Whether X is disputed", "X remains unclear".
@@ -43,6 +43,9 @@ META = re.compile(r"^\s*whether\b|\b(?:is|are|was|were|remains?) (?:\w+ )?(?:dis
                   r"unclear|uncertain|an open question|a matter of (?:debate|dispute))\b|"
                   r"\bdisagree(?:ment)? (?:between|over|about)\b|"
                   r"\b(?:too early|too soon|premature) to (?:judge|say|tell|know)\b", re.I)
+# A document as the speaker ("the notice also states that ...") names where a fact comes from, not a party.
+_RECORDS = ("notice|report|accounts|figures|records|data|survey|study|minutes|filing|review|audit|analysis|"
+            "document|inspection|census|statistics|register|log|logs|findings|letter|judgment|ruling")
 _SOURCING = ("according to", "reported", "found", "figures", "estimated", "estimates", "per ", "show", "data")
 
 
@@ -123,7 +126,8 @@ def candidate_pairs(new_chunks: Sequence[tuple[list[Item], list[list[Item]]]]) -
 
 
 def _attribution(asserted: Item, other: Item, cos: float) -> Finding | None:
-    sourcing = any(s in other.cue.lower() for s in _SOURCING)
+    sourcing = any(s in other.cue.lower() for s in _SOURCING) or bool(
+        re.search(rf"\b(?:{_RECORDS})\s+(?:\w+\s+)?{re.escape(other.cue)}\b", other.text, re.I))
     if cos < (T_SOURCED if sourcing else T_ATTRIBUTED):
         return None
     how = "hedges" if other.mode == "hedged" else "attributes"
@@ -141,9 +145,16 @@ def _contradiction(a: Item, b: Item, cos: float) -> str | None:
     if pair and (cos >= T_ANTONYM or (cos >= T_ALIGNED and ft.aligned_overlap(a.feats, b.feats, *pair) >= 0.99)):
         return f"opposite outcomes, “{pair[0]}” against “{pair[1]}”"
     negated = (a.feats.negations > 0) != (b.feats.negations > 0)
-    if cos >= T_NEGATION and negated and ft.overlap(a.feats, b.feats) >= MIN_OVERLAP_NEGATION:
+    if cos >= T_NEGATION and negated and ft.overlap(a.feats, b.feats) >= MIN_OVERLAP_NEGATION and _same_clause(a, b):
         return "one negates the other"
     return None
+
+
+def _same_clause(a: Item, b: Item) -> bool:
+    """Whether the negation is about what the other sentence says (its clause shares the other's words)."""
+    neg, other = (a, b) if a.feats.negations else (b, a)
+    clause = ft.negated_clause(neg.core)
+    return clause is None or ft.overlap(clause, other.feats) >= MIN_OVERLAP_NEGATION
 
 
 def judge_pair(a: Item, b: Item, cos: float) -> list[Finding]:

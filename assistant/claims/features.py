@@ -186,6 +186,21 @@ def features(text: str) -> Features:
     )
 
 
+_CLAUSE_BREAK = re.compile(r";|:|,\s+(?:and|but|while|whereas)\s+|"
+                           r"\s+(?:and|but)\s+(?=[a-z]+ (?:has|have|had|was|were|is|are)\b)")
+
+
+def negated_clause(text: str) -> Features | None:
+    """The features of the clause that carries a sentence's (first) negation, or None without one.
+
+    "Forty-seven were arrested, and not one has been charged" negates the charging, not the arrests.
+    """
+    for clause in _CLAUSE_BREAK.split(_ASIDE.sub(",", text)):
+        if _NEG.search(clause):
+            return features(clause)
+    return None
+
+
 def overlap(a: Features, b: Features) -> float:
     """Shared content stems over the smaller sentence's stems (0 when either has none)."""
     if not a.stems or not b.stems:

@@ -11,7 +11,7 @@ from __future__ import annotations
 PLAN_VERBS = frozenset(
     """meet hold host visit attend travel take begin start open close resume stop end cease vote sign publish
     release announce launch present speak address return arrive leave run chair decide consider discuss
-    review report hear apply seek submit introduce spend invest hire join include cover expire come go move
+    review report hear apply seek submit introduce spend invest hire join include cover expire come go move pay fund
     issue provide offer stay keep receive set hold unveil outline debate examine rule respond publish decide
     share continue remain""".split()
 )
