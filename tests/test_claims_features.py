@@ -60,3 +60,10 @@ def test_the_negated_clause_is_the_one_carrying_the_negation() -> None:
     assert clause is not None and "arrest" not in clause.stems and "charg" in clause.stems
     aside = "The company, which says the failure could not be foreseen, had recorded the valve as corroded."
     assert features(aside).negations == 0 and negated_clause(aside) is None
+
+
+def test_a_figure_named_only_to_be_rejected_conflicts_with_stating_it() -> None:
+    stated = features("The new model will release £8.4 million a year.")
+    rebuttal = features("The net saving is about £3.1 million a year, not the £8.4 million the trust has published.")
+    assert number_conflict(stated, rebuttal, specific_only=True) == "£8,400,000 against £3,100,000"
+    assert number_conflict(features("The net saving is £3.1 million."), rebuttal) is None

@@ -53,6 +53,7 @@ _FRACTION = re.compile(r"\b(?:a|one) (half|third|quarter|fifth|tenth)\b(?= of\b)
 _FRACTIONS = {"half": 50.0, "third": 33.3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
 _MANY = re.compile(r"\b(tens|hundreds|thousands) of (thousands|millions)?\b\s*(?:of\s+)?", re.I)
 _MANY_VALUE = {"tens": 10.0, "hundreds": 100.0, "thousands": 1000.0}
+_REJECTED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+|a\s+)?[£$€]?$", re.I)
 _ANTONYM_WORDS = {w for pair in lx.ANTONYMS for w in pair}
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
@@ -77,6 +78,7 @@ class Quantity:
     low: float
     high: float
     shown: str = ""  # the number and what it counts, as written ("10,000 homes")
+    rejected: bool = False  # named only to be denied: "about £3.1 million, not the £8.4 million published"
 
     @property
     def specific(self) -> bool:
@@ -163,7 +165,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             else:
                 unit = "count:" + stem(head.group(0))
             shown = f"{m.group(0).strip()} {head.group(0)}"
-        out.append(Quantity(num, unit, low, high, shown))
+        rejected = bool(_REJECTED.search(text[max(0, m.start() - 12): m.start()]))
+        out.append(Quantity(num, unit, low, high, shown, rejected))
     for m in _MONTH_FIRST.finditer(text):  # "June 24-25"
         month = _MONTHS.index(m.group(1).lower()) * 100
         bound = bool(_DATE_BOUND.search(text[max(0, m.start() - 20): m.start()]))
@@ -222,14 +225,23 @@ def number_conflict(a: Features, b: Features, specific_only: bool = False) -> st
     Values conflict when no value of one side fits the range the other's wording allows ("more than
     52,000 homes" against "fewer than 10,000 homes"; "at least 3.5%" does not conflict with "5%").
     Sentences about different years ("in 2014 ... 2%" and "by 2035 ... 5%") are about different things.
+    A figure one side names only to reject it ("£3.1 million, not the £8.4 million") conflicts with the
+    other side stating it, even for sums and percentages when `specific_only`.
     """
     if a.years and b.years and not a.years & b.years:
         return None
     for unit in sorted({q.unit for q in a.quantities} & {q.unit for q in b.quantities}):
         va = [q for q in a.quantities if q.unit == unit]
         vb = [q for q in b.quantities if q.unit == unit]
+        for x, y in ((x, y) for x in va for y in vb if x.rejected != y.rejected):
+            if x.low <= y.high and y.low <= x.high:  # one side names the other's figure only to reject it
+                mine, theirs = (y, va) if x.rejected else (x, vb)
+                kept = [q for q in theirs if not q.rejected]
+                return f"{_show(mine)} against {_show(kept[0])}" if kept else f"{_show(mine)} rejected"
         if specific_only and not va[0].specific:
             continue
+        va = [q for q in va if not q.rejected] or va
+        vb = [q for q in vb if not q.rejected] or vb
         if any(x.low <= y.high and y.low <= x.high for x in va for y in vb):
             continue
         if not va[0].specific and (not any(q.point for q in va) or not any(q.point for q in vb)):
