@@ -72,6 +72,11 @@ SEED = "/work/shared/seeds/000_5b7ffd7ed0d8841e.txt"
         ("The review puts the typical extra journey at nineteen minutes.", "attributed",
          "puts the typical extra journey at nineteen"),
         ("Strelford has the staff, and no one will be put at greater risk.”", "quotation", "quote"),
+        ("Customers may use existing tickets until they expire.", "asserted", ""),
+        ("Any member called to a meeting may bring a representative.", "asserted", ""),
+        ("His email did not suggest that any image had been altered.", "asserted", ""),
+        ("Nine in ten of those who replied told the trust to keep our A&E.", "asserted", ""),
+        ("He believes he lost his post because he had spoken up.", "attributed", "believes"),
     ],
 )
 def test_modes(sentence: str, mode: str, cue: str) -> None:
@@ -150,3 +155,13 @@ def test_a_speech_runs_on_over_paragraphs_until_the_record_speaks() -> None:
     modes = {s.text: s.mode for s in segment(source)}
     assert modes["Lives will be lost on the Fen road, and I will not stay silent."] == "attributed"
     assert modes["Question put and agreed to."] == "asserted"
+
+
+def test_the_middle_of_a_quotation_is_quotation_and_a_named_speaker_is_not_the_source() -> None:
+    text = ('Sarah Kellow, Managing Director of Cardine Buses, said: "No one takes this lightly. '
+            'Every pound we spend on an empty bus is a pound we cannot spend elsewhere. We will keep listening."\n\n'
+            "Cardine Buses runs 40 routes.\n")
+    source = Source("s", text, "Release", publisher="Cardine Buses", source_type="press release")
+    modes = [(s.text[:20], s.mode) for s in segment(source)]
+    assert modes == [("Sarah Kellow, Managi", "attributed"), ("Every pound we spend", "quotation"),
+                     ("We will keep listeni", "quotation"), ("Cardine Buses runs 4", "asserted")]

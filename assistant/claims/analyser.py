@@ -114,15 +114,33 @@ def segment(source: Source) -> list[Sentence]:
     names = self_names(source)
     turns = _speaker_turns(source.text)
     out: list[Sentence] = []
+    quoting = False  # inside a quotation opened by an earlier sentence of the paragraph
     for i, (start, end) in enumerate(sentence_spans(source.text)):
         text = source.text[start:end]
+        if quoting and "\n\n" in source.text[out[-1].end: start]:
+            quoting = False  # a quotation does not run on past its paragraph unless reopened
         reading = classify(text, names)
         mode, cue = reading.mode, reading.cue
+        if quoting and mode in ("asserted", "hedged"):
+            mode, cue = "quotation", "quote"  # the middle of a quotation spanning sentences
+        quoting = _opens_quote(text, quoting)
         turn = next((t for t in turns if t[0] <= start < t[1]), None)
         if turn and mode in ("asserted", "hedged", "quotation"):
             mode, cue = "attributed", f"speaker: {turn[2]}"
         out.append(Sentence(source.source_id, i, start, end, text, mode, cue))
     return out
+
+
+def _opens_quote(text: str, quoting: bool) -> bool:
+    """Whether a quotation is still open after `text` (curly quotes, or an odd count of straight ones)."""
+    for ch in text:
+        if ch in "“«":
+            quoting = True
+        elif ch in "”»":
+            quoting = False
+        elif ch == '"':
+            quoting = not quoting
+    return quoting
 
 
 def _items(p: HasPrepared, names: frozenset[str]) -> list[cs.Item]:

@@ -12,6 +12,7 @@ PLAN_VERBS = frozenset(
     """meet hold host visit attend travel take begin start open close resume stop end cease vote sign publish
     release announce launch present speak address return arrive leave run chair decide consider discuss
     review report hear apply seek submit introduce spend invest hire join include cover expire come go move pay fund
+    check inspect monitor audit assess
     issue provide offer stay keep receive set hold unveil outline debate examine rule respond publish decide
     share continue remain""".split()
 )
@@ -23,7 +24,9 @@ SCHEDULED_BE = frozenset(
 SCHEDULE_TIME = (
     r"\b(?:on|this|next|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend|month)\b|"
     r"\btomorrow\b|\blater (?:today|this (?:week|month))\b|\bat \d{1,2}(?::\d\d)?\s?(?:am|pm)\b|"
-    r"\bon \d{1,2}(?:st|nd|rd|th)? (?:january|february|march|april|may|june|july|august|september|october|"
+    r"\b(?:week|month) (?:beginning|starting|commencing)\b|"
+    r"\bon \d{1,2}(?:st|nd|rd|th)?(?: and \d{1,2}(?:st|nd|rd|th)?)? "
+    r"(?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december)\b"
 )
 NEGATIVE_OBJECT = (

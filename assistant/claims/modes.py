@@ -99,7 +99,8 @@ _FRAMES: list[tuple[re.Pattern[str], Mode]] = [
 # "may" granting permission ("Claims may be made online", "The operator may appeal within 28 days") is deontic.
 _PERMITTED = (
     r"apply|appeal|attend|ask|inspect|sign|submit|request|raise|object|comment|contact|email|write|register|vote|"
-    r"join|speak|choose|opt|take part|view|collect|obtain|claim|lodge|send|upload|call|phone|visit|book|"
+    r"join|speak|choose|opt|take part|view|collect|obtain|claim|lodge|send|upload|call|phone|visit|book|use|"
+    r"bring|do so|"
     r"not (?:begin|start|proceed|commence|implement|go ahead|take effect|be used|be published|be disclosed)|"
     r"be (?:made|sent|submitted|lodged|obtained|inspected|viewed|collected|raised|addressed|directed|downloaded|"
     r"returned|posted|emailed|requested)"
@@ -113,7 +114,7 @@ _HEDGES: list[re.Pattern[str]] = [
     re.compile(r"\bmight (?!and\b|of\b|in\b|is\b|was\b|to\b)[a-z]+"),
     re.compile(r"\bcould (?!(?:not )?have\b)(?:not |also |well |soon |eventually |potentially )?[a-z]+"),
     re.compile(r"\b(?:appears?|appeared|seems?|seemed|tends?|tended) (?:to|that)\b", re.I),
-    re.compile(r"\bsuggest(?:s|ed|ing)?\b", re.I),
+    re.compile(r"(?<!not )(?<!n't )(?<!n’t )\bsuggest(?:s|ed|ing)?\b", re.I),
     re.compile(r"\b(?:is|are|was|were|been|being) (?:\w+ly )?(?:expected|believed|thought|rumou?red|suspected|"
                r"understood|feared|estimated|alleged|presumed|assumed) "
                r"(?:to|that|at|in|by|within|later|soon|next)\b", re.I),
@@ -160,6 +161,12 @@ def _after_by(text: str, pos: int) -> bool:
     return len(words) >= 2 and words[-2] == "by"
 
 
+def _appositive_subject(before: str) -> str:
+    """The word before an appositive that ends right before a verb ("Sarah Kellow, director of X, said")."""
+    parts = before.rstrip().rstrip(",").rsplit(",", 1)
+    return _agent_before(parts[0], len(parts[0])) if len(parts) == 2 else ""
+
+
 def _self_belief(text: str, self_names: frozenset[str]) -> str | None:
     """A source's own expectation or fear about itself ("The company expects the river to recover"): hedged."""
     if not self_names:
@@ -177,6 +184,8 @@ def _complement_follows(text: str, start: int, end: int) -> bool:
     if re.match(r"\s+(?:the |its |their |his |her )?\w+\s+that\b", text[end:]) and not re.match(
             r"\s+(?:so|such|now|all|is|was|are|were)\b", text[end:], re.I):
         return True  # an indirect object: "assured councillors that ..."
+    if re.match(r"\s+(?:he|she|they|we|there)\s+(?!to\b)\w", text[end:], re.I):
+        return True  # a clause without "that": "He believes he lost his post"
     # a trailing attribution: ", he added." / ", officials noted on Tuesday." / ", said the minister."
     clause = text[:start].rsplit(",", 1)
     if len(clause) < 2 or len(clause[1].split()) > 5:
@@ -216,6 +225,8 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
         agent = _agent_before(text, m.start())
         if agent in self_names and _after_by(text, m.start()):
             agent = "someone"  # "specialists engaged by Brenmoor have confirmed": not the source speaking
+        if agent in self_names and text[: m.start()].rstrip().endswith(","):
+            agent = _appositive_subject(text[: m.start()]) or agent  # "Jo Kell, director of Brenmoor, said"
         if agent in _AUTHOR or agent in self_names or (agent in _DETERMINERS and not participle):
             continue
         if _NOT_SPEECH.match(text[m.end():]) or text[m.start() - 1: m.start()] == "-":
@@ -249,8 +260,10 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
         if weak and _EVIDENTIAL.fullmatch(word) and agent in _DOCUMENT and not _in_relative_clause(text, m.start()):
             return m.group(0), m.end()  # "the accounts show spending rising": what a record says
         if weak and word in ("call", "called", "calls") and (
-                re.match(r"\s+(?:for|on|off|in|up)\b", text[m.end():]) or prev in ("will", "would", "might", "may")):
+                re.match(r"\s+(?:for|on|off|in|up|to)\b", text[m.end():]) or prev in ("will", "would", "might", "may")):
             continue  # "called for", and a prediction of what someone will call it
+        if word in ("told", "tells") and re.match(r"\s+(?:\w+\s+){1,2}to\s+\w", text[m.end():]):
+            continue  # an instruction, not a report: "told the trust to keep our A&E"
         if strong or _complement_follows(text, m.start(), m.end()) or (
             word in ("described", "describes", "branded", "dubbed", "labelled", "labeled", "call", "called", "calls",
                      "portrayed", "framed", "cast", "characterized", "characterised")
