@@ -64,13 +64,20 @@ class VectorIndex:
         self._collection.delete(where={"source_id": source_id})
 
     def delete_stale(self, versions: Mapping[str, str]) -> None:
-        """Delete vectors of the given sources whose version is not the one given, in one call."""
-        clauses: list[dict[str, Any]] = [
-            {"$and": [{"source_id": sid}, {"version": {"$ne": version}}]} for sid, version in versions.items()
-        ]
-        for i in range(0, len(clauses), 100):
-            part = clauses[i : i + 100]
-            self._collection.delete(where=part[0] if len(part) == 1 else {"$or": part})
+        """Delete vectors of the given sources whose version is not the one given.
+
+        One `$in` lookup of the sources' vectors, then a delete by id: a filter of one clause per source
+        (`$or` of `$and`s) took Chroma 40 times longer on 12,000 vectors, and longer as the collection grows.
+        """
+        source_ids = list(versions)
+        for i in range(0, len(source_ids), BATCH):
+            found = self._collection.get(where={"source_id": {"$in": source_ids[i : i + BATCH]}}, include=["metadatas"])
+            stale = [
+                vid for vid, meta in zip(found["ids"], found["metadatas"], strict=True)
+                if meta and meta.get("version") != versions.get(str(meta.get("source_id")))
+            ]
+            for j in range(0, len(stale), BATCH):
+                self._collection.delete(ids=stale[j : j + BATCH])
 
     def query(self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         return self.query_many([embedding], k, where)[0]

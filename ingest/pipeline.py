@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,9 +17,11 @@ from ingest.split import make_splitter, split_source
 log = logging.getLogger(__name__)
 
 # A batch commits when it holds this many chunks (or sources): large enough that the embedding
-# function's length-sorted batches pad little, small enough that an interrupted run loses little.
-BATCH_CHUNKS = 256
-BATCH_SOURCES = 128
+# function's length-sorted batches pad little (on SciFact, batches of 256 chunks feed the model 7%
+# more padded tokens than one length-sorted call over all chunks, 512 4%), small enough that an
+# interrupted run loses little (at most two batches are in flight: one embedding, one committing).
+BATCH_CHUNKS = 512
+BATCH_SOURCES = 256
 Progress = Callable[[Iterable[str]], Iterable[str]]
 
 
@@ -58,10 +61,23 @@ def _chunk_rows(p: Prepared) -> tuple[list[str], list[str], list[dict[str, Any]]
     return [c.chunk_id for c in p.chunks], [c.text for c in p.chunks], meta
 
 
-def _commit(library: Library, analyser: ClaimAnalyser, batch: list[Prepared], report: IngestReport) -> None:
+@dataclass(frozen=True)
+class Pending:
+    """A full batch whose chunk vectors are being computed in the embedding thread."""
+
+    batch: list[Prepared]
+    vectors: Future[list[list[float]]]
+
+
+def _embed(pool: ThreadPoolExecutor, library: Library, batch: list[Prepared]) -> Pending:
+    """Start embedding a batch's chunks; onnxruntime releases the GIL, so this overlaps the caller's work."""
+    texts = [c.text for p in batch for c in p.chunks]
+    return Pending(batch, pool.submit(library.chunks.embed, texts))
+
+
+def _commit(library: Library, analyser: ClaimAnalyser, pending: Pending, report: IngestReport) -> None:
     """Index a batch. Either every source of it becomes visible, or none does and each gets a reason."""
-    if not batch:
-        return
+    batch = pending.batch
     try:
         ids: list[str] = []
         texts: list[str] = []
@@ -71,9 +87,9 @@ def _commit(library: Library, analyser: ClaimAnalyser, batch: list[Prepared], re
             ids += i
             texts += t
             metas += m
-        library.chunks.upsert(ids, texts, metas)
+        library.chunks.upsert(ids, texts, metas, pending.vectors.result())
         plan = analyser.prepare(library, batch)
-        with library.catalog.transaction() as db:
+        with library.catalog.transaction() as db:  # the commit point: vectors are written by now
             for p in batch:
                 Catalog.put_source(db, p.location, p.source, p.chunks, p.sentences)
             analyser.apply(db, library, plan)
@@ -82,14 +98,12 @@ def _commit(library: Library, analyser: ClaimAnalyser, batch: list[Prepared], re
         for p in batch:
             report.items.append(IngestItem(p.location, "failed", p.source.source_id, p.source.title,
                                            reason=f"could not index: {exc}"))
-        batch.clear()
         return
     versions = {p.source.source_id: p.version for p in batch}
     library.chunks.delete_stale(versions)  # old or interrupted versions are invisible already; reclaim space
     library.sentences.delete_stale(versions)
     for p in batch:
         report.items.append(IngestItem(p.location, p.status, p.source.source_id, p.source.title, len(p.chunks)))
-    batch.clear()
 
 
 def index_sources(
@@ -98,27 +112,47 @@ def index_sources(
     analyser: ClaimAnalyser,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Split, analyse and commit already-loaded sources, skipping unchanged ones, in all-or-nothing batches."""
+    """Split, analyse and commit already-loaded sources, skipping unchanged ones, in all-or-nothing batches.
+
+    A worker thread embeds each full batch while this thread commits the batch before it and loads,
+    splits and segments the one after (onnxruntime releases the GIL). Batches still commit one at a
+    time, in order, each only after its vectors are written.
+    """
     settings = library.settings
     splitter = make_splitter(settings.chunk_tokens, settings.chunk_overlap)
     report = report if report is not None else IngestReport()
     batch: list[Prepared] = []
+    batch_chunks = 0
     seen: set[str] = set()
-    for location, source in loaded:
-        known = library.catalog.content_hash(source.source_id)
-        if source.source_id in seen or known == source.content_hash:
-            report.items.append(IngestItem(location, "unchanged", source.source_id, source.title))
-            continue
-        seen.add(source.source_id)
-        chunks = split_source(source, splitter)
-        if not chunks:
-            report.items.append(IngestItem(location, "failed", source.source_id, source.title, reason="no text"))
-            continue
-        status: IngestStatus = "added" if known is None else "updated"
-        batch.append(Prepared(location, status, source, chunks, analyser.segment(source)))
-        if len(batch) >= BATCH_SOURCES or sum(len(p.chunks) for p in batch) >= BATCH_CHUNKS:
-            _commit(library, analyser, batch, report)
-    _commit(library, analyser, batch, report)
+    pending: Pending | None = None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="candor-embed")
+    try:
+        for location, source in loaded:
+            known = library.catalog.content_hash(source.source_id)
+            if source.source_id in seen or known == source.content_hash:
+                report.items.append(IngestItem(location, "unchanged", source.source_id, source.title))
+                continue
+            seen.add(source.source_id)
+            chunks = split_source(source, splitter)
+            if not chunks:
+                report.items.append(IngestItem(location, "failed", source.source_id, source.title, reason="no text"))
+                continue
+            status: IngestStatus = "added" if known is None else "updated"
+            batch.append(Prepared(location, status, source, chunks, analyser.segment(source)))
+            batch_chunks += len(chunks)
+            if len(batch) >= BATCH_SOURCES or batch_chunks >= BATCH_CHUNKS:
+                full = _embed(pool, library, batch)
+                if pending is not None:
+                    _commit(library, analyser, pending, report)
+                pending, batch, batch_chunks = full, [], 0
+        last = _embed(pool, library, batch) if batch else None
+        for rest in (pending, last):
+            if rest is not None:
+                _commit(library, analyser, rest, report)
+    finally:
+        # Normally every future is done here. After an interrupt, return at once: the embedding call still
+        # running writes nothing and its thread ends with it; a queued one never starts.
+        pool.shutdown(wait=False, cancel_futures=True)
     return report
 
 
