@@ -22,7 +22,7 @@ _SUFFIXES = ("ational", "ations", "ation", "ions", "ion", "ments", "ment", "ness
              "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
 _NEG = re.compile(rf"\b(?:{lx.NEGATION})\b", re.I)
 # A non-restrictive relative clause (", which maintains that it could not ..., ") does not negate the main claim.
-_ASIDE = re.compile(r",\s+(?:who|whom|which|whose)\b[^,;:]*,")
+_ASIDE = re.compile(lx.REL_CLAUSE)
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _MONTHS = "january february march april may june july august september october november december".split()
 _QUANTITY = re.compile(

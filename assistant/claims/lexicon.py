@@ -7,6 +7,10 @@ language, exaggeration, causal oversimplification, doubt, flag-waving), not from
 
 from __future__ import annotations
 
+# A non-restrictive relative clause (", who ... ," / ", which ... ,"): an aside that speaks for itself, not for
+# the sentence ("Putin, who has said X, attended"; "The firm, which says it could not know, had recorded it").
+REL_CLAUSE = r",\s+(?:who|whom|which|whose)\b[^,;:]*,"
+
 # Verbs that, after "will", describe an outcome rather than a plan or a scheduled event.
 PLAN_VERBS = frozenset(
     """meet hold host visit attend travel take begin start open close resume stop end cease vote sign publish

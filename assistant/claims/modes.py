@@ -6,6 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from assistant.claims import lexicon as lx
 from assistant.types import Mode
 
 # Quoted spans: curly or straight double quotes and guillemets (single quotes double as apostrophes).
@@ -14,7 +15,7 @@ _QUOTE = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 _QUOTE_TAIL = re.compile(r"^[^“\"«]*[.!?]”$|^[^“\"«]*[.!?]\"$")
 # Non-restrictive relative clauses (", who ... ," / ", which ... ,"): a reporting verb inside one
 # ("Putin, who has said X, attended") speaks for the clause, not for the sentence.
-_REL_CLAUSE = re.compile(r",\s+(?:who|whom|which|whose)\b[^,;:]*,")
+_REL_CLAUSE = re.compile(lx.REL_CLAUSE)
 # Where a hedge cannot reach the main claim: a relative clause (also at the end of the sentence) or a purpose
 # clause ("..., where a strike could kill a pair", "... so they could keep shareholders sweet").
 _SUBORDINATE = re.compile(r",\s+(?:who|whom|which|whose|where)\b[^,;:]*(?:,|$)|\bso (?:that )?\w+ (?:could|might)\b")
