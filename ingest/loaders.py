@@ -22,6 +22,8 @@ from ingest.fetch import KIND_BY_SUFFIX, FetchError, fetch, normalise_url, respo
 from ingest.html import normalise_date, parse_html, sniff_charset
 from ingest.pdf import PdfError, parse_pdf
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: 8x faster on front matter
+
 SUPPORTED = " ".join(KIND_BY_SUFFIX)
 TITLE_MAX = 120
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -210,7 +212,7 @@ def split_front_matter(text: str) -> tuple[str, dict[str, str]]:
     if not match:
         return text, {}
     try:
-        data = yaml.safe_load(match[1]) if match[1].strip() else {}
+        data = yaml.load(match[1], Loader=_YAML_LOADER) if match[1].strip() else {}
     except Exception:  # malformed YAML is not fatal: PyYAML raises YAMLError, ValueError (bad dates), ...
         return text, {}
     if not isinstance(data, dict):
