@@ -19,8 +19,7 @@ if str(ROOT) not in sys.path:  # `python benchmarks/embeddings.py` from anywhere
 
 from assistant.embeddings import MAX_TOKENS, MiniLMEmbeddingFunction, model_files  # noqa: E402
 from assistant.tokens import encoding  # noqa: E402
-
-DEFAULT_DATA = Path("/work/shared/data/scifact")
+from evals.scifact_store import DEFAULT_DATA  # noqa: E402
 
 
 def stock_function(folder: Path) -> ONNXMiniLM_L6_V2:
