@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from assistant.claims import features as ft
+from assistant.claims import lexicon as lx
 from assistant.types import Evidence, Reason
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,9 @@ META = re.compile(r"^\s*whether\b|\b(?:is|are|was|were|remains?) (?:\w+ )?(?:dis
                   r"unclear|uncertain|an open question|a matter of (?:debate|dispute))\b|"
                   r"\bdisagree(?:ment)? (?:between|over|about)\b|"
                   r"\b(?:too early|too soon|premature) to (?:judge|say|tell|know)\b", re.I)
-# A document as the speaker ("the notice also states that ...") names where a fact comes from, not a party.
-_RECORDS = ("notice|report|accounts|figures|records|data|survey|study|minutes|filing|review|audit|analysis|"
-            "document|inspection|census|statistics|register|log|logs|findings|letter|judgment|ruling")
+# A document as the speaker ("the notice also states that ...") names where a fact comes from, not a party;
+# so do these cues.
+_RECORD_AGENT = "|".join(sorted(lx.RECORDS))
 _SOURCING = ("according to", "reported", "found", "figures", "estimated", "estimates", "per ", "show", "data")
 
 
@@ -127,7 +128,7 @@ def candidate_pairs(new_chunks: Sequence[tuple[list[Item], list[list[Item]]]]) -
 
 def _attribution(asserted: Item, other: Item, cos: float) -> Finding | None:
     sourcing = any(s in other.cue.lower() for s in _SOURCING) or bool(
-        re.search(rf"\b(?:{_RECORDS})\s+(?:\w+\s+)?{re.escape(other.cue)}\b", other.text, re.I))
+        re.search(rf"\b(?:{_RECORD_AGENT})\s+(?:\w+\s+)?{re.escape(other.cue)}\b", other.text, re.I))
     if cos < (T_SOURCED if sourcing else T_ATTRIBUTED):
         return None
     how = "hedges" if other.mode == "hedged" else "attributes"

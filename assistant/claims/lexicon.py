@@ -11,6 +11,12 @@ from __future__ import annotations
 # the sentence ("Putin, who has said X, attended"; "The firm, which says it could not know, had recorded it").
 REL_CLAUSE = r",\s+(?:who|whom|which|whose)\b[^,;:]*,"
 
+# Records and documents as the agent of a sentence: "the accounts show spending rising" says what a record says
+# (attributed to it), and "the notice states that ..." names where a fact comes from (sourcing, not a party).
+RECORDS = frozenset("""accounts figures data records statistics survey surveys study studies report reports minutes log
+    logs results numbers polling poll polls census audit audits review reviews notice notices filing filings analysis
+    document documents inspection register findings letter judgment ruling""".split())
+
 # Verbs that, after "will", describe an outcome rather than a plan or a scheduled event.
 PLAN_VERBS = frozenset(
     """meet hold host visit attend travel take begin start open close resume stop end cease vote sign publish

@@ -59,9 +59,6 @@ _AUTHOR = frozenset("i we one you".split())
 _DEMONSTRATIVE = frozenset("this that it which these those what".split())
 _EVIDENTIAL = re.compile(r"found|finds|shows?|showed|shown|revealed?|reveals|indicated|concluded?|concludes|"
                          r"confirms|confirmed", re.I)
-# A document as the subject of an evidential verb reports what it records: "the accounts show spending rising".
-_DOCUMENT = frozenset("""accounts figures data records statistics survey surveys study studies report reports minutes
-    logs results numbers polling poll polls census audit audits review""".split())
 # A word these follow is a noun, not a reporting verb: "beyond doubt", "in question", "for calls".
 _NOUN_AFTER = frozenset("beyond without in of for from with no any some little much".split())
 _ASKS = frozenset("answer answers answered answering take takes took field fields fielded raise raised put ask".split())
@@ -258,7 +255,7 @@ def _reporting_cue(text: str, self_names: frozenset[str] = frozenset()) -> tuple
             agent in _DEMONSTRATIVE or re.match(r"\s*(?:and |but |while )?as\b", _clause_before(text, m.start()), re.I)
         ):
             continue  # "This shows that ...", "..., as the survey showed": the author's own inference
-        if weak and _EVIDENTIAL.fullmatch(word) and agent in _DOCUMENT and not _in_relative_clause(text, m.start()):
+        if weak and _EVIDENTIAL.fullmatch(word) and agent in lx.RECORDS and not _in_relative_clause(text, m.start()):
             return m.group(0), m.end()  # "the accounts show spending rising": what a record says
         if weak and word in ("call", "called", "calls") and (
                 re.match(r"\s+(?:for|on|off|in|up|to)\b", text[m.end():]) or prev in ("will", "would", "might", "may")):
