@@ -67,3 +67,17 @@ def test_a_figure_named_only_to_be_rejected_conflicts_with_stating_it() -> None:
     rebuttal = features("The net saving is about £3.1 million a year, not the £8.4 million the trust has published.")
     assert number_conflict(stated, rebuttal, specific_only=True) == "£8,400,000 against £3,100,000"
     assert number_conflict(features("The net saving is £3.1 million."), rebuttal) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Our Year 11 pupils collected the best results in the school's history.", []),
+        ("Routes 41, 43, 47 and 52 link eleven villages with Brackley.", [(11.0, "count:villag")]),
+        ("Article 5 has been invoked once, and 32 allies signed.", [(32.0, "count:all")]),
+        ("Last year 40 homes were built.", [(40.0, "count:hom")]),  # "year" names a time here, not a label
+        ("In 2023, 41 pupils left.", [(41.0, "count:pupil")]),
+    ],
+)
+def test_numbers_that_name_things_are_not_counts(text: str, counted: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in features(text).quantities] == counted

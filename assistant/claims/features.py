@@ -56,6 +56,10 @@ _MANY_VALUE = {"tens": 10.0, "hundreds": 100.0, "thousands": 1000.0}
 _REJECTED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+|a\s+)?[£$€]?$", re.I)
 _ANTONYM_WORDS = {w for pair in lx.ANTONYMS for w in pair}
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# A number that names rather than counts: "Year 11 pupils", "Routes 41, 43 and 47", "Article 5", "No. 10".
+_LABEL = re.compile(r"(?:\b(?:[Pp]hases?|[Aa]rticles?|[Ss]ections?|[Cc]lauses?|[Pp]aragraphs?|[Rr]outes?|"
+                    r"[Ss]ervices?|[Pp]latforms?|[Gg]ates?|[Ww]ards?|[Rr]ooms?|[Cc]hapters?|[Pp]ages?|"
+                    r"Years?|Levels?|Grades?|Stages?)|\bNo\.)\s*(?:\d+(?:\s*,\s*|\s+(?:and|or|to)\s+))*$")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -154,6 +158,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             low, high = (-math.inf, math.inf) if vague else (num, num)
         elif 1900 <= num <= 2100 and not scale:
             continue  # a year: too often shared context ("since 2021") to compare as a value
+        elif _LABEL.search(text[max(0, m.start("num") - 40): m.start("num")]):
+            continue
         else:
             head = _WORD.match(text, m.end() + (1 if text[m.end(): m.end() + 1] == " " else 0))
             if head is None or head.group(0).lower() in _STOP:
