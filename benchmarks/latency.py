@@ -41,13 +41,24 @@ def candor_retrieve(library: Library, k: int) -> QueryFn:
 
 
 def plain_chroma(library: Library, k: int, embedder: Any) -> QueryFn:
-    """The plain LangChain-style baseline: one Chroma similarity search on the same collection with the
-    same embedding function, results wrapped as Documents (what `Chroma.similarity_search` does)."""
+    """The plain LangChain-style baseline: one similarity search over a Chroma collection that stores each
+    chunk's text as its document (what `Chroma.from_documents` builds), with the same vectors, metadata and
+    embedding function; results wrapped as Documents (what `Chroma.similarity_search` does)."""
     client = open_client(library.settings)
-    collection = client.get_collection(library.settings.collection, embedding_function=embedder)
+    plain = client.get_or_create_collection(
+        f"{library.settings.collection}-plain", embedding_function=embedder, configuration={"hnsw": {"space": "cosine"}}
+    )
+    if plain.count() != library.chunks.count():
+        texts = {c.chunk_id: c.text for s in library.catalog.list_sources()
+                 for c in library.catalog.source_chunks(s.source_id)}
+        ours = client.get_collection(library.settings.collection, embedding_function=embedder)
+        for offset in range(0, ours.count(), 1000):
+            got: Any = ours.get(include=["embeddings", "metadatas"], limit=1000, offset=offset)
+            plain.upsert(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"],
+                         documents=[texts[i] for i in got["ids"]])
 
     def search(question: str) -> list[Document]:
-        res: Any = collection.query(query_texts=[question], n_results=k, include=["documents", "metadatas"])
+        res: Any = plain.query(query_texts=[question], n_results=k, include=["documents", "metadatas"])
         return [Document(page_content=d or "", metadata=dict(m or {}))
                 for d, m in zip(res["documents"][0], res["metadatas"][0], strict=True)]
 

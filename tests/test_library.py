@@ -11,6 +11,7 @@ import pytest
 from assistant.api import ResearchAssistant
 from assistant.cli import run
 from assistant.settings import Settings
+from assistant.vectors import open_client
 
 ARTICLE = """---
 title: "Summit agrees spending goal"
@@ -47,6 +48,20 @@ def test_reingest_unchanged_writes_nothing(ra: ResearchAssistant, tmp_path: Path
     [info] = ra.sources()
     assert info.title == "Summit agrees spending goal" and info.publisher == "Wire Daily"
     assert info.date == "2025-06-25" and info.source_type == "news report" and info.chunks >= 1
+
+
+def test_chroma_holds_vectors_and_metadata_the_catalog_holds_the_texts(ra: ResearchAssistant, tmp_path: Path) -> None:
+    ra.ingest([str(_write(tmp_path, "a.md", ARTICLE))])
+    collection = open_client(ra.settings).get_collection(ra.settings.collection)
+    stored = collection.get(include=["documents", "metadatas", "embeddings"])
+    assert stored["ids"] and all(doc is None for doc in stored["documents"])
+    assert all(len(vector) == 384 for vector in stored["embeddings"])
+    chunks = ra.library.catalog.chunks(stored["ids"])
+    assert len(chunks) == len(stored["ids"])
+    for chunk_id, meta in zip(stored["ids"], stored["metadatas"], strict=True):
+        chunk = chunks[chunk_id]
+        source = ra.library.catalog.source(chunk.source_id)
+        assert source is not None and source.text[meta["start"]:meta["end"]] == chunk.text
 
 
 def test_changed_source_replaces_its_chunks(ra: ResearchAssistant, tmp_path: Path) -> None:
