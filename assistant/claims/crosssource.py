@@ -11,6 +11,7 @@ those, and cached in the library's sentence collection so later batches reuse th
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -66,9 +67,12 @@ class Item:
     core: str
     feats: ft.Features = field(repr=False)
 
-    @property
+    @functools.cached_property
     def meta(self) -> bool:
-        """Whether the sentence is about a dispute ("Whether X is disputed") rather than a side of it."""
+        """Whether the sentence is about a dispute ("Whether X is disputed") rather than a side of it.
+
+        Cached: pair screening asks it of every sentence once per neighbour, hundreds of thousands of times.
+        """
         return self.mode == "asserted" and bool(META.search(self.text))
 
     @property
