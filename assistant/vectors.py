@@ -49,13 +49,10 @@ class VectorIndex:
         return [list(map(float, v)) for v in self._embedder(list(texts))] if texts else []
 
     def upsert(
-        self,
-        ids: Sequence[str],
-        texts: Sequence[str],
-        metadatas: Sequence[dict[str, Any]],
-        embeddings: Sequence[Sequence[float]] | None = None,
+        self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]], embeddings: Sequence[Sequence[float]]
     ) -> None:
-        vectors = list(embeddings) if embeddings is not None else self.embed(texts)
+        """Write vectors (from `embed`) with their metadata; ids already stored are replaced."""
+        vectors = list(embeddings)
         for i in range(0, len(ids), BATCH):
             self._collection.upsert(
                 ids=list(ids[i : i + BATCH]),

@@ -186,7 +186,7 @@ def test_vectors_of_old_and_interrupted_versions_are_deleted(library: Library) -
     vector = library.chunks.embed(["left over"])[0]
     meta = {"idx": 0, "start": 0, "end": 9, "source_type": "", "date": ""}
     library.chunks.upsert(  # an interrupted run's vector of s00, and a vector of a source not ingested here
-        ["s00:interrupted:0000", "s99:other:0000"], ["left over"] * 2,
+        ["s00:interrupted:0000", "s99:other:0000"],
         [{**meta, "source_id": "s00", "version": "interrupted"}, {**meta, "source_id": "s99", "version": "other"}],
         [vector] * 2,
     )

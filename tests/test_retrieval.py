@@ -198,10 +198,10 @@ def test_uncommitted_chunks_are_never_returned(settings: Settings, embedder: Any
         add(lib, WHALES)
         # a source whose vectors reached Chroma but whose catalog commit never happened (crash mid-ingest)
         ghost = "Glaciers retreat as alpine summers grow warmer."
-        lib.chunks.upsert(["ghost:0000000000:0000"], [ghost], [{
+        lib.chunks.upsert(["ghost:0000000000:0000"], [{
             "source_id": "ghost", "version": "0000000000", "idx": 0, "start": 0, "end": len(ghost),
             "source_type": "news report", "date": "",
-        }])
+        }], lib.chunks.embed([ghost]))
         found = search(lib, ghost, 10)
         assert "ghost:0000000000:0000" not in found.chunks
         assert all(p.chunk.source_id == "whales" for p in retrieve(lib, ghost, k=5))

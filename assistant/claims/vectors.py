@@ -76,9 +76,8 @@ class SentenceVectors:
             embedded = np.asarray(self._index.embed([it.core for it in missing]), dtype=np.float32)
             self._index.upsert(
                 [it.vector_id for it in missing],
-                [it.text for it in missing],
                 [{"source_id": it.source_id, "version": it.version, "idx": it.idx, "mode": it.mode} for it in missing],
-                embeddings=embedded.tolist(),
+                embedded.tolist(),
             )
             out.update({it.key: v for it, v in zip(missing, embedded, strict=True)})
         return out
