@@ -82,7 +82,8 @@ def model_files() -> ModelFiles:
     )
 
 
-def _cpu_count() -> int:
+def cpu_count() -> int:
+    """Cores this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -200,7 +201,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Embeddable]):
             if self._tokenizer is None or self._session is None:
                 files = model_files()
                 self._tokenizer = _make_tokenizer(files.tokenizer)
-                self._session = _make_session(files.model, self._threads or _cpu_count())
+                self._session = make_session(files.model, self._threads or cpu_count())
             return self._tokenizer, self._session
 
 
@@ -213,7 +214,8 @@ def _make_tokenizer(resource: Traversable) -> Tokenizer:
     return tokenizer
 
 
-def _make_session(resource: Traversable, threads: int) -> onnxruntime.InferenceSession:
+def make_session(resource: Traversable, threads: int) -> onnxruntime.InferenceSession:
+    """An onnxruntime CPU session for an ONNX model file, tuned for a small shared machine."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()

@@ -17,6 +17,7 @@ from assistant.claims import features as ft
 from assistant.claims.markers import markers
 from assistant.claims.modes import classify
 from assistant.claims.registry import RegistryMatcher, load_registries
+from assistant.claims.sameclaim import SameClaimModel
 from assistant.claims.vectors import SentenceVectors, chunk_neighbours
 from assistant.library import Library
 from assistant.settings import Settings
@@ -163,6 +164,7 @@ class ClaimAnalyser:
         self._registry: RegistryMatcher | None = None
         self._registry_feats = [ft.features(e.claim) for e in self._entries]
         self._cache: dict[str, tuple[str, list[cs.Item]]] = {}
+        self._same_claim = SameClaimModel()
 
     def segment(self, source: Source) -> list[Sentence]:
         return segment(source)
@@ -200,7 +202,7 @@ class ClaimAnalyser:
             for it, reasons in zip(registry_wanted, self._matcher(library).match(matrix), strict=True):
                 if reasons:
                     plan.intrinsic.setdefault(it.key, []).extend(reasons[:1])
-        plan.findings = [f for f in cs.judge_pairs(pairs, found)
+        plan.findings = [f for f in cs.judge_pairs(pairs, found, self._same_claim.score)
                          if not f.target.meta]
         if self._use_llm and not refresh:
             self._llm(batch, by_source, plan)

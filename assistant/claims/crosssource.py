@@ -7,6 +7,11 @@ A pair is kept for embedding only if its modes could yield a signal (one side as
 attributed/hedged, or a surface for a contradiction: quantities, negation, antonyms) and it shares content
 words. Sentence vectors (MiniLM, of the claim with any attribution frame removed) are computed only for
 those, and cached in the library's sentence collection so later batches reuse them.
+
+The rules ask for a high cosine before two sentences count as the same claim. A pair they turn down gets a
+second reading when it would be a signal if it were the same claim (a conflicting figure, a negation, an
+opposite outcome, or the other side attributing it to someone) and its cosine reaches `T_MODEL_COSINE`:
+the same-claim model (`sameclaim.py`) reads both sentences together and decides.
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from assistant.claims import features as ft
 from assistant.claims import lexicon as lx
@@ -40,6 +46,8 @@ T_ALIGNED = 0.40  # ... when every other content word of the shorter sentence is
 T_NEGATION = 0.60  # cosine: the same statement, negated on one side (in the clause that shares its words)
 MIN_OVERLAP_META = 0.15  # shared content stems with a sentence that calls a matter disputed or open
 T_DISPUTED = 0.45  # cosine: an asserted claim and another source's "whether X is disputed" about it
+T_MODEL_COSINE = 0.55  # cosine before a pair the rules turned down is read by the same-claim model
+T_SAME_CLAIM = 0.85  # the model's P(same claim) for such a pair to count as one claim
 # A sentence about a dispute rather than a side of it: "Whether X is disputed", "X remains unclear".
 META = re.compile(r"^\s*whether\b|\b(?:is|are|was|were|remains?) (?:\w+ )?(?:disputed|contested|debated|"
                   r"unclear|uncertain|an open question|a matter of (?:debate|dispute))\b|"
@@ -130,15 +138,30 @@ def candidate_pairs(new_chunks: Sequence[tuple[list[Item], list[list[Item]]]]) -
     return out
 
 
-def _attribution(asserted: Item, other: Item, cos: float) -> Finding | None:
-    sourcing = any(s in other.cue.lower() for s in _SOURCING) or bool(
+def _sourcing(other: Item) -> bool:
+    """Whether the attribution only names where a figure comes from ("according to the survey")."""
+    return any(s in other.cue.lower() for s in _SOURCING) or bool(
         re.search(rf"\b(?:{_RECORD_AGENT})\s+(?:\w+\s+)?{re.escape(other.cue)}\b", other.text, re.I))
-    if cos < (T_SOURCED if sourcing else T_ATTRIBUTED):
+
+
+def _attribution(asserted: Item, other: Item, cos: float, same_claim: bool = False) -> Finding | None:
+    if not same_claim and cos < (T_SOURCED if _sourcing(other) else T_ATTRIBUTED):
         return None
     how = "hedges" if other.mode == "hedged" else "attributes"
     cue = f" (“{other.cue}”)" if other.cue and other.cue != "quote" else ""
     detail = f"{other.title} {how} the same claim{cue} instead of stating it as fact."
     return Finding(asserted, other, "attributed-elsewhere", detail, cos)
+
+
+def _surface_conflict(a: Item, b: Item) -> str | None:
+    """What would make the pair a contradiction if both sentences made the same claim."""
+    if conflict := ft.number_conflict(a.feats, b.feats):
+        return f"conflicting figures, {conflict}"
+    if pair := ft.antonym_pair(a.feats, b.feats):
+        return f"opposite outcomes, “{pair[0]}” against “{pair[1]}”"
+    if (a.feats.negations > 0) != (b.feats.negations > 0) and _same_clause(a, b):
+        return "one negates the other"
+    return None
 
 
 def _contradiction(a: Item, b: Item, cos: float) -> str | None:
@@ -172,13 +195,7 @@ def judge_pair(a: Item, b: Item, cos: float) -> list[Finding]:
         return [Finding(target, other, "disputed-elsewhere", detail, cos)]
     conflict = _contradiction(a, b, cos)
     if conflict:
-        found = []
-        for target, other in ((a, b), (b, a)):
-            if target.mode == "asserted":
-                how = "" if other.mode == "asserted" else f" ({other.mode})"
-                detail = f"{other.title} states the opposite{how}: {conflict}."
-                found.append(Finding(target, other, "contradicted", detail, cos))
-        return found
+        return _contradicted(a, b, conflict, cos)
     for target, other in ((a, b), (b, a)):
         if target.mode == "asserted" and other.mode in ("attributed", "hedged", "quotation"):
             f = _attribution(target, other, cos)
@@ -186,13 +203,55 @@ def judge_pair(a: Item, b: Item, cos: float) -> list[Finding]:
     return []
 
 
-def judge_pairs(pairs: Iterable[tuple[Item, Item]], vectors: dict[tuple[str, int], Any]) -> list[Finding]:
+def _contradicted(a: Item, b: Item, conflict: str, cos: float) -> list[Finding]:
+    found = []
+    for target, other in ((a, b), (b, a)):
+        if target.mode == "asserted":
+            how = "" if other.mode == "asserted" else f" ({other.mode})"
+            detail = f"{other.title} states the opposite{how}: {conflict}."
+            found.append(Finding(target, other, "contradicted", detail, cos))
+    return found
+
+
+def _second_reading(a: Item, b: Item, cos: float) -> bool:
+    """Whether a pair the rules turned down would yield a signal if both sentences made the same claim."""
+    if cos < T_MODEL_COSINE or a.meta or b.meta:
+        return False
+    if a.mode == b.mode == "asserted":
+        return _surface_conflict(a, b) is not None
+    return "attributed" in (a.mode, b.mode)
+
+
+def _same_claim(a: Item, b: Item, cos: float) -> list[Finding]:
+    """The findings of a pair that the same-claim model read as one claim."""
+    if a.mode == b.mode == "asserted":
+        conflict = _surface_conflict(a, b)
+        return _contradicted(a, b, f"{conflict} (read together, the two make the same claim)", cos) if conflict else []
+    target, other = (a, b) if a.mode == "asserted" else (b, a)
+    f = _attribution(target, other, cos, same_claim=True)
+    return [f] if f else []
+
+
+def judge_pairs(pairs: Iterable[tuple[Item, Item]], vectors: dict[tuple[str, int], Any],
+                same_claim: Callable[[Sequence[tuple[str, str]]], npt.NDArray[np.float32]] | None = None,
+                ) -> list[Finding]:
     """Findings of all pairs, keeping the best one per (target sentence, kind, evidence source).
+
+    Pairs the rules turn down but `_second_reading` admits are scored in one batch by `same_claim`
+    (P(same claim) per text pair; None skips them).
 
     A statement that a matter is disputed names one claim, so in each source it marks only the sentence
     closest to it, not every sentence on the same topic.
     """
     best: dict[tuple[str, int, str, str], Finding] = {}
+
+    def keep(found: list[Finding]) -> None:
+        for f in found:
+            k = (*f.target.key, f.kind, f.evidence.source_id)
+            if k not in best or best[k].score < f.score:
+                best[k] = f
+
+    second: list[tuple[Item, Item, float]] = []
     for a, b in pairs:
         va, vb = vectors.get(a.key), vectors.get(b.key)
         if va is None or vb is None:
@@ -200,10 +259,15 @@ def judge_pairs(pairs: Iterable[tuple[Item, Item]], vectors: dict[tuple[str, int
         cos = float(np.dot(va, vb))
         found = judge_pair(a, b, cos)
         log.debug("pair %.3f %s | %s | %s", cos, [f.kind for f in found], a.text, b.text)
-        for f in found:
-            k = (*f.target.key, f.kind, f.evidence.source_id)
-            if k not in best or best[k].score < f.score:
-                best[k] = f
+        if not found and same_claim is not None and _second_reading(a, b, cos):
+            second.append((a, b, cos))
+        keep(found)
+    if second and same_claim is not None:
+        scores = same_claim([(a.text, b.text) for a, b, _ in second])
+        for (a, b, cos), p in zip(second, scores, strict=True):
+            log.debug("same-claim %.3f | %s | %s", p, a.text, b.text)
+            if p >= T_SAME_CLAIM:
+                keep(_same_claim(a, b, cos))
     closest: dict[tuple[tuple[str, int], str], Finding] = {}
     for f in best.values():
         if f.kind == "disputed-elsewhere":
