@@ -3,7 +3,7 @@
 `models/same-claim.onnx` is all-MiniLM-L6-v2 fine-tuned on SciFact claim/evidence pairs by
 `scripts/train_same_claim.py` (see `models/README.md`). Reading both sentences at once, it tells evidence
 from other sentences of the same abstract better than the cosine of sentence vectors does (SciFact dev
-AUC 0.84 against 0.75). It cannot tell support from contradiction, so claim analysis uses it only to
+AUC 0.83 against 0.75). It cannot tell support from contradiction, so claim analysis uses it only to
 confirm that two sentences are about the same claim; whether they conflict still comes from the rules
 (figures, negation, opposite outcomes) or from the other sentence's mode.
 """
@@ -34,9 +34,8 @@ Scores = npt.NDArray[np.float32]
 class SameClaimModel:
     """P(same claim) for sentence pairs; the tokenizer and session load on first use."""
 
-    def __init__(self, path: Path = MODEL_PATH, threads: int | None = None) -> None:
+    def __init__(self, path: Path = MODEL_PATH) -> None:
         self._path = path
-        self._threads = threads
         self._lock = threading.Lock()
         self._loaded: tuple[Tokenizer, onnxruntime.InferenceSession] | None = None
 
@@ -80,5 +79,5 @@ class SameClaimModel:
                 tokenizer = Tokenizer.from_str(model_files().tokenizer.read_text(encoding="utf-8"))
                 tokenizer.enable_truncation(max_length=MAX_TOKENS)
                 tokenizer.no_padding()
-                self._loaded = (tokenizer, make_session(self._path, self._threads or cpu_count()))
+                self._loaded = (tokenizer, make_session(self._path, cpu_count()))
             return self._loaded
