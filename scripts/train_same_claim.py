@@ -115,12 +115,16 @@ def _named(graph: onnx.GraphProto) -> dict[str, str]:
     return names
 
 
+def _linear(name: str, w: np.ndarray) -> bool:
+    """Whether `w` is a linear layer's weight: torch keeps it as (out, in), the graph's MatMul as (in, out)."""
+    return name.startswith("layers.") and name.endswith(".weight") and w.ndim == 2
+
+
 def load_base(path: str) -> tuple[CrossEncoder, onnx.ModelProto]:
+    """The packaged model as a trainable cross-encoder (with a fresh head), and its graph for export."""
     graph = onnx.load(path)
-    state = {}
-    for ours, w in _weights(graph.graph).items():
-        state[ours] = torch.from_numpy(np.ascontiguousarray(w.T if ours.startswith("layers.") and ours.endswith(
-            ".weight") and w.ndim == 2 else w))
+    state = {ours: torch.from_numpy(np.ascontiguousarray(w.T if _linear(ours, w) else w))
+             for ours, w in _weights(graph.graph).items()}
     model = CrossEncoder()
     missing = model.load_state_dict(state, strict=False)
     assert set(missing.missing_keys) == {"head.weight", "head.bias"} and not missing.unexpected_keys, missing
@@ -183,9 +187,7 @@ def export(model: CrossEncoder, graph: onnx.ModelProto, path: Path) -> None:
     state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
     init = {i.name: i for i in graph.graph.initializer}
     for ours, theirs in _named(graph.graph).items():
-        w = state[ours]
-        if ours.startswith("layers.") and ours.endswith(".weight") and w.ndim == 2:
-            w = w.T  # back to (in, out)
+        w = state[ours].T if _linear(ours, state[ours]) else state[ours]
         if theirs + "_q" in init:
             old_scale = numpy_helper.to_array(init[theirs + "_scale"])
             q, scale = quantise(w, axis=0 if old_scale.shape[0] == 1 else 1)
