@@ -6,7 +6,7 @@ import importlib.resources
 import importlib.util
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, cast
@@ -18,7 +18,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 if TYPE_CHECKING:
     import onnxruntime
-    from tokenizers import Tokenizer
+    from tokenizers import Encoding, Tokenizer
 
 NAME = "candor-minilm-int8"
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
@@ -179,37 +179,49 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Embeddable]):
         if not texts:
             return out
         tokenizer, session = self._load()
-        encodings = tokenizer.encode_batch(texts)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
-        order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(order), self._batch_size):
-            rows = order[start : start + self._batch_size]
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for i, row in enumerate(rows):
-                n = int(lengths[row])
-                ids[i, :n] = encodings[row].ids
-                mask[i, :n] = encodings[row].attention_mask
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        for rows, feed in padded_batches(tokenizer.encode_batch(texts), self._batch_size):
             hidden = cast(Matrix, session.run(None, feed)[0])
-            out[rows] = mean_pool_normalise(hidden, mask)
+            out[rows] = mean_pool_normalise(hidden, feed["attention_mask"])
         return out
 
     def _load(self) -> tuple[Tokenizer, onnxruntime.InferenceSession]:
         with self._lock:
             if self._tokenizer is None or self._session is None:
                 files = model_files()
-                self._tokenizer = _make_tokenizer(files.tokenizer)
+                self._tokenizer = make_tokenizer(files.tokenizer)
                 self._session = make_session(files.model, self._threads or cpu_count())
             return self._tokenizer, self._session
 
 
-def _make_tokenizer(resource: Traversable) -> Tokenizer:
+def padded_batches(
+    encodings: Sequence[Encoding], batch_size: int
+) -> Iterator[tuple[npt.NDArray[np.intp], dict[str, npt.NDArray[np.int64]]]]:
+    """Encodings sorted by length and cut into batches, each padded only to its longest member.
+
+    Yields the batch's row numbers in `encodings` and the model inputs (``input_ids``, ``attention_mask``,
+    ``token_type_ids``) for onnxruntime.
+    """
+    lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+    order = np.argsort(lengths, kind="stable")
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        width = int(lengths[rows].max())
+        feed = {name: np.zeros((len(rows), width), dtype=np.int64)
+                for name in ("input_ids", "attention_mask", "token_type_ids")}
+        for i, row in enumerate(rows):
+            e, n = encodings[row], int(lengths[row])
+            feed["input_ids"][i, :n] = e.ids
+            feed["attention_mask"][i, :n] = e.attention_mask
+            feed["token_type_ids"][i, :n] = e.type_ids
+        yield rows, feed
+
+
+def make_tokenizer(resource: Traversable, max_length: int = MAX_TOKENS) -> Tokenizer:
+    """The packaged tokenizer, truncating at `max_length` word pieces and never padding."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_str(resource.read_text(encoding="utf-8"))
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.enable_truncation(max_length=max_length)
     tokenizer.no_padding()  # the shipped tokenizer.json pads to a fixed 128; we pad per batch ourselves
     return tokenizer
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import numpy.typing as npt
 
-from assistant.embeddings import cpu_count, make_session, model_files
+from assistant.embeddings import cpu_count, make_session, make_tokenizer, model_files, padded_batches
 from assistant.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -52,32 +52,16 @@ class SameClaimModel:
 
     def _probabilities(self, pairs: list[tuple[str, str]]) -> npt.NDArray[np.float32]:
         tokenizer, session = self._load()
-        encodings = tokenizer.encode_batch(pairs)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
-        order = np.argsort(lengths, kind="stable")
         out = np.zeros((len(pairs), 3), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            rows = order[start : start + BATCH]
-            width = int(lengths[rows].max())
-            feed = {name: np.zeros((len(rows), width), dtype=np.int64)
-                    for name in ("input_ids", "attention_mask", "token_type_ids")}
-            for i, row in enumerate(rows):
-                e, n = encodings[row], int(lengths[row])
-                feed["input_ids"][i, :n] = e.ids
-                feed["attention_mask"][i, :n] = e.attention_mask
-                feed["token_type_ids"][i, :n] = e.type_ids
+        for rows, feed in padded_batches(tokenizer.encode_batch(pairs), BATCH):
             out[rows] = session.run(None, feed)[0]
         return out
 
     def _load(self) -> tuple[Tokenizer, onnxruntime.InferenceSession]:
         with self._lock:
             if self._loaded is None:
-                from tokenizers import Tokenizer
-
                 if not self._path.is_file():
                     raise FileNotFoundError(f"the same-claim model is missing: {self._path}")
-                tokenizer = Tokenizer.from_str(model_files().tokenizer.read_text(encoding="utf-8"))
-                tokenizer.enable_truncation(max_length=MAX_TOKENS)
-                tokenizer.no_padding()
+                tokenizer = make_tokenizer(model_files().tokenizer, MAX_TOKENS)
                 self._loaded = (tokenizer, make_session(self._path, cpu_count()))
             return self._loaded
